@@ -1,0 +1,28 @@
+# The two commands of the README, and a few more for developers.
+# Everything runs from .venv, which scripts/bootstrap.sh builds from requirements.lock.
+
+VENV := .venv/bin
+SCALE ?= 0.01
+CITY ?= var/city
+
+.PHONY: setup demo test lint bench clean
+
+setup:
+	@bash scripts/bootstrap.sh
+
+# main job on the embedded default: the demo city (1% of Xuzhou, statistical year 2026)
+demo: setup
+	$(VENV)/synthcity generate --scale $(SCALE) --out $(CITY)
+
+lint: setup
+	$(VENV)/ruff check .
+	$(VENV)/mypy
+
+test: lint
+	$(VENV)/python -m pytest -n 2
+
+bench: setup
+	$(VENV)/synthcity bench --scales 0.01 0.1 1
+
+clean:
+	rm -rf var

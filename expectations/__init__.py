@@ -1,0 +1,1 @@
+"""Expectations: Great Expectations suites per feed and the load gate."""

@@ -1,0 +1,1 @@
+"""Ingest: decode, parse and map delivered institution extracts into landing batches."""

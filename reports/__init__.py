@@ -1,0 +1,1 @@
+"""Reports: render indicator reports and family-doctor worklists from the built marts."""

@@ -1,0 +1,1 @@
+"""Synthetic Xuzhou: a generated city that delivers extracts like the real institutions."""

@@ -1,0 +1,407 @@
+"""Feed frames to files in the inbox, the way institutions deliver them.
+
+Rows are grouped into one file per sender and business date
+(``<feed>_<institution>_<YYYYMMDD>[_<seq>].<ext>`` under ``<inbox>/<feed>/<YYYYMM>/``).
+Each sender's system has its own habits (encoding, BOM, line ends, column
+order, extra columns, date format); some files are broken on purpose.  Every
+file written and every deliberate deviation goes to the delivery log, which
+becomes the ground truth.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .config import CityConfig, from_day
+from .contract import FEEDS, Feed
+from .render import RowDefects, csv_field, render_frame
+
+# columns typed by people: the only ones that may need CSV quoting
+FREE_TEXT = frozenset({"姓名", "新生儿姓名", "儿童姓名", "幼儿姓名", "学生姓名", "机构名称", "团队名称",
+                       "幼儿园名称", "学校名称", "班级"})
+EXTRA_COLUMNS = {"备注": ("", "无", "家长陪同", "复查,已电话告知", '家长称"看不清黑板"', "外院,已转"),
+                 "数据来源": ("HIS", "公卫系统", "妇幼系统")}
+
+# what the contract says becomes of each kind of file (see edge-rules.md, Files)
+EXPECTED_OUTCOME = {
+    "normal": "loaded", "history": "loaded", "correction": "loaded", "bad_id_batch": "rejected",
+    "duplicate": "duplicate", "missing_required_column": "rejected", "unknown_institution": "rejected",
+    "truncated": "loaded", "empty": "rejected", "bad_file_name": "rejected",
+}
+
+
+@dataclass(frozen=True)
+class SenderHabits:
+    encoding: str  # utf-8 | utf-8-sig | gb18030
+    line_end: str
+    date_style: int  # 0 YYYY-MM-DD, 1 YYYYMMDD, 2 YYYY/MM/DD
+    shuffled: bool
+    extra_columns: tuple[str, ...]
+
+
+@dataclass
+class DeliveryLog:
+    files: list[dict[str, object]] = field(default_factory=list)
+    rows: list[pd.DataFrame] = field(default_factory=list)  # file_id, row, record
+    defects: list[pd.DataFrame] = field(default_factory=list)  # file_id, row, column, kind, delivered
+
+    def next_id(self) -> int:
+        return len(self.files)
+
+    def file_table(self) -> pd.DataFrame:
+        """The files, with every byte-identical copy marked a duplicate of the first.
+
+        Edge rule 4: of identical bytes under several names the first in order
+        of (feed, business date, institution, sequence, path) is the delivery.
+        Unchanged monthly registry snapshots are such copies too.
+        """
+        files = pd.DataFrame(self.files)
+        if files.empty:
+            return files
+        ranked = files.sort_values(["feed", "business_day", "sender", "seq", "path"], kind="stable")
+        first = ranked.groupby("sha256")["file_id"].transform("first")
+        copies = ranked.index[ranked["file_id"] != first]
+        files.loc[copies, "duplicate_of"] = first.loc[copies]
+        files.loc[copies, "expected"] = "duplicate"
+        return files
+
+
+class InboxWriter:
+    """Writes feed frames as delivery files and logs what it wrote."""
+
+    def __init__(self, config: CityConfig, persons: pd.DataFrame, inbox: Path,
+                 unregistered_code: str) -> None:
+        self.config = config
+        self.rates = config.defects
+        self.persons = persons
+        self.inbox = inbox
+        self.unregistered_code = unregistered_code
+        self.log = DeliveryLog()
+        self.habits: dict[str, SenderHabits] = {}
+        self.person_u: dict[str, np.ndarray] = {}
+
+    # -- sender habits ---------------------------------------------------------------
+    def habits_of(self, feed: Feed, sender: str) -> SenderHabits:
+        key = f"{feed.name}:{sender}"
+        if key not in self.habits:
+            rng = self.config.rng("habits:" + key)
+            r = self.rates
+            u = rng.random(6)
+            encoding = ("gb18030" if u[0] < r.gb18030_file else
+                        "utf-8-sig" if u[0] < r.gb18030_file + r.bom_file else "utf-8")
+            extras = tuple(c for c in EXTRA_COLUMNS if u[4] < r.extra_column and rng.random() < 0.7)
+            self.habits[key] = SenderHabits(
+                encoding=encoding, line_end="\r\n" if u[1] < r.crlf_file else "\n",
+                date_style=0 if u[2] < 0.8 else int(rng.integers(1, 3)),
+                shuffled=bool(u[3] < r.shuffled_columns), extra_columns=extras)
+        return self.habits[key]
+
+    def _person_u(self, feed: str) -> np.ndarray:
+        if feed not in self.person_u:
+            self.person_u[feed] = self.config.rng("person-form:" + feed).random(len(self.persons))
+        return self.person_u[feed]
+
+    # -- planning: which files get which defect ----------------------------------------
+    def plan_defects(self, feed: Feed, frame: pd.DataFrame) -> pd.DataFrame:
+        """Adds the rows of corrected, misdirected and misnamed copies; tags files."""
+        rng = self.config.rng("file-defects:" + feed.name)
+        frame = frame.assign(_seq=1, _tag="normal")
+        # a sender's first-day file that carries rows updated before the period is its history load
+        old = frame["_update_day"] < self.config.start_day
+        history_senders = frame.loc[old & (frame["_business_day"] == self.config.start_day), "_sender"].unique()
+        history = (frame["_business_day"] == self.config.start_day) & frame["_sender"].isin(history_senders)
+        frame.loc[history, "_tag"] = "history"
+        files = frame.loc[~history].groupby(["_sender", "_business_day"], sort=True).size()
+        files = files[files >= 2].reset_index()[["_sender", "_business_day"]]
+        if files.empty or feed.mode == "snapshot" and feed.name == "population":
+            return frame
+        r = self.rates
+        picks: dict[str, pd.DataFrame] = {}
+        taken = np.zeros(len(files), dtype=bool)
+        for kind, rate in (("correction", r.corrected_redelivery), ("unknown_institution", r.unknown_institution),
+                           ("bad_file_name", r.bad_file_name), ("missing_required_column", r.missing_required_column),
+                           ("truncated", r.truncated_file), ("bad_id_batch", r.bad_id_batch)):
+            if rate <= 0 or (kind == "truncated" and feed.file_format == "xlsx"):
+                continue
+            chosen = (rng.random(len(files)) < rate) & ~taken
+            if not chosen.any():  # every enabled defect appears at least once
+                free = np.flatnonzero(~taken)
+                if len(free) == 0:
+                    continue
+                chosen[free[rng.integers(0, len(free))]] = True
+            taken |= chosen
+            picks[kind] = files[chosen]
+        extra = []
+        for kind, chosen in picks.items():
+            rows = frame.merge(chosen, on=["_sender", "_business_day"])
+            if kind in ("missing_required_column", "truncated", "bad_id_batch"):
+                key = pd.MultiIndex.from_frame(chosen)
+                hit = pd.MultiIndex.from_frame(frame[["_sender", "_business_day"]]).isin(key)
+                frame.loc[hit & (frame["_tag"] == "normal"), "_tag"] = kind
+                continue
+            rows = rows.copy()
+            rows["_tag"] = kind
+            rows["_record"] = rows["_record"] + ":" + kind
+            if kind in ("unknown_institution", "bad_file_name"):
+                # not a byte copy of the original: these are rejected, not duplicates (edge rule 4)
+                rows = rows.drop(index=rows.groupby(["_sender", "_business_day"]).head(1).index)
+            if kind == "correction":
+                # the corrected file drops its last row and re-stamps its first an hour later
+                rows["_seq"] = 2
+                last = rows.groupby(["_sender", "_business_day"]).tail(1).index
+                rows = rows.drop(index=last)
+                first = rows.groupby(["_sender", "_business_day"]).head(1).index
+                rows.loc[first, "_update_second"] = np.minimum(rows.loc[first, "_update_second"] + 3600, 86399)
+            elif kind == "unknown_institution":
+                rows["_sender"] = self.unregistered_code
+            extra.append(rows)
+        return pd.concat([frame, *extra], ignore_index=True) if extra else frame
+
+    # -- writing ----------------------------------------------------------------------
+    def write(self, feed_name: str, frame: pd.DataFrame) -> None:
+        """Write every file of ``frame`` (all rows of one feed, or one snapshot)."""
+        feed = FEEDS[feed_name]
+        if frame.empty:
+            return
+        frame = self.plan_defects(feed, frame)
+        sender_code = pd.factorize(frame["_sender"], sort=True)[0]
+        tag_code = pd.factorize(frame["_tag"], sort=True)[0]
+        day, seq = frame["_business_day"].to_numpy(), frame["_seq"].to_numpy()
+        order = np.lexsort((tag_code, seq, day, sender_code))
+        if (order != np.arange(len(order))).any():
+            frame = frame.take(order).reset_index(drop=True)
+            sender_code, tag_code, day, seq = (a[order] for a in (sender_code, tag_code, day, seq))
+        rng = self.config.rng("rows:" + feed_name + ":" + str(int(day[0])))
+        senders = frame["_sender"].to_numpy()
+        sender_starts = np.flatnonzero(np.append(True, sender_code[1:] != sender_code[:-1]))
+        # one habits lookup per sender, not per row
+        sender_style = [self.habits_of(feed, str(senders[a])).date_style for a in sender_starts]
+        style = np.repeat(sender_style, np.diff(np.append(sender_starts, len(frame))))
+        texts, defects = render_frame(feed, frame, self.persons, style, rng, self.rates,
+                                      self._person_u(feed_name))
+        bad_batch = np.flatnonzero((frame["_tag"] == "bad_id_batch").to_numpy())
+        id_columns = [c.header for c in feed.columns if c.kind == "id"]
+        if len(bad_batch) and id_columns:
+            texts, defects = self._corrupt_batch(texts, defects, id_columns[0], bad_batch, rng)
+        boundary = np.ones(len(frame), dtype=bool)
+        boundary[1:] = ((sender_code[1:] != sender_code[:-1]) | (day[1:] != day[:-1])
+                        | (seq[1:] != seq[:-1]) | (tag_code[1:] != tag_code[:-1]))
+        starts = np.flatnonzero(boundary)
+        ends = np.append(starts[1:], len(frame))
+        if feed.file_format == "xlsx":
+            file_ids = self._write_xlsx(feed, frame, texts, starts, ends, rng)
+        else:
+            file_ids = self._write_csv(feed, frame, texts, starts, ends, rng)
+        self._log_rows(feed, frame, starts, ends, file_ids, defects)
+        self._empty_and_duplicates(feed)
+
+    def _log_rows(self, feed: Feed, frame: pd.DataFrame, starts: np.ndarray, ends: np.ndarray,
+                  file_ids: np.ndarray, defects: RowDefects) -> None:
+        """Which record each data row carries, and the deviations, by file and row (1-based)."""
+        sizes = ends - starts
+        local = np.repeat(np.arange(len(starts)), sizes)
+        row_in_file = np.arange(len(frame)) - starts[local] + 1
+        if feed.name != "population":  # a population file's row r is its r-th person by pid
+            self.log.rows.append(pd.DataFrame({
+                "file_id": file_ids[local].astype(np.int32), "row": row_in_file.astype(np.int32),
+                "record": frame["_record"].to_numpy()}))
+        found = defects.frame()
+        if len(found):
+            at = found["row"].to_numpy()
+            self.log.defects.append(found.assign(file_id=file_ids[local[at]], row=row_in_file[at]))
+
+    def _corrupt_batch(self, texts: dict[str, pa.Array], defects: RowDefects, column: str,
+                       rows: np.ndarray, rng: np.random.Generator) -> tuple[dict[str, pa.Array], RowDefects]:
+        from .render import _bad_check, _replace
+
+        chosen = rows[rng.random(len(rows)) < 0.35]
+        values = texts[column].take(pa.array(chosen)).to_pylist()
+        keep = [i for i, v in enumerate(values) if v]
+        chosen = chosen[keep]
+        new = [_bad_check(values[i], rng) for i in keep]
+        texts[column] = _replace(texts[column], chosen, new)
+        defects.add(chosen, column, "id_bad_check_batch", new)
+        return texts, defects
+
+    def _file_name(self, feed: Feed, sender: str, day: int, seq: int, tag: str) -> str:
+        date = from_day(day).strftime("%Y%m%d")
+        if tag == "bad_file_name":
+            # an impossible business date: the 31st of a 30-day month, else a malformed name
+            d = from_day(day)
+            return (f"{feed.name}_{sender}_{d:%Y}0431.{feed.file_format}" if d.month != 4
+                    else f"{feed.name}-{sender}-{date}.{feed.file_format}")
+        suffix = f"_{seq}" if seq > 1 else ""
+        return f"{feed.name}_{sender}_{date}{suffix}.{feed.file_format}"
+
+    def _layout(self, feed: Feed, habits: SenderHabits, sender: str) -> list[str]:
+        headers = feed.headers + list(habits.extra_columns)
+        if habits.shuffled:
+            order = self.config.rng("layout:" + feed.name + sender).permutation(len(headers))
+            headers = [headers[i] for i in order]
+        return headers
+
+    def _extra_values(self, name: str, n: int, rng: np.random.Generator) -> pa.Array:
+        choices = EXTRA_COLUMNS[name]
+        return pa.array(list(choices)).take(pa.array(rng.integers(0, len(choices), n)))
+
+    def _write_csv(self, feed: Feed, frame: pd.DataFrame, texts: dict[str, pa.Array], starts: np.ndarray,
+                   ends: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        senders = frame["_sender"].to_numpy()
+        days = frame["_business_day"].to_numpy()
+        seqs = frame["_seq"].to_numpy()
+        tags = frame["_tag"].to_numpy()
+        file_ids = np.full(len(starts), -1, dtype=np.int64)
+        # rows of one sender are contiguous: render each sender's lines in its own layout
+        sender_change = np.flatnonzero(np.append(True, senders[1:] != senders[:-1]))
+        sender_end = np.append(sender_change[1:], len(frame))
+        for a, b in zip(sender_change, sender_end, strict=True):
+            sender = str(senders[a])
+            habits = self.habits_of(feed, sender)
+            layout = self._layout(feed, habits, sender)
+            columns = [csv_field(texts[h].slice(a, b - a), h in FREE_TEXT) if h in texts
+                       else csv_field(self._extra_values(h, b - a, rng)) for h in layout]
+            lines = pc.binary_join_element_wise(*columns, ",")
+            lines = pc.binary_join_element_wise(lines, pa.scalar(habits.line_end), "").cast(pa.large_string())
+            offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset:lines.offset + len(lines) + 1]
+            data = memoryview(lines.buffers()[2])
+            header = ",".join(layout) + habits.line_end
+            first, last = np.searchsorted(starts, [a, b])
+            for f in range(first, last):
+                s, e = starts[f], ends[f]
+                tag = str(tags[s])
+                body = bytes(data[offsets[s - a]:offsets[e - a]])
+                head, detail = header, ""
+                if tag == "missing_required_column":
+                    body, head, detail = self._drop_column(feed, layout, columns, s - a, e - a, habits)
+                content = head.encode() + body
+                if tag == "truncated":  # the transfer broke off in the middle of the last line
+                    text = content.decode().rstrip("\r\n")
+                    last_line = text.rsplit("\n", 1)[-1]
+                    content = text[: len(text) - max(1, len(last_line) // 2)].encode()
+                file_ids[f] = self._emit(feed, sender, int(days[s]), int(seqs[s]), tag, content, habits,
+                                         e - s, detail)
+        return file_ids
+
+    def _drop_column(self, feed: Feed, layout: list[str], columns: list[pa.Array], s: int, e: int,
+                     habits: SenderHabits) -> tuple[bytes, str, str]:
+        required = [h for h in feed.required if h not in feed.key and h != "更新时间"] or feed.required
+        dropped = required[len(layout) % len(required)]
+        keep = [i for i, h in enumerate(layout) if h != dropped]
+        lines = pc.binary_join_element_wise(*[columns[i].slice(s, e - s) for i in keep], ",")
+        body = (habits.line_end.join(lines.to_pylist()) + habits.line_end).encode()
+        return body, ",".join(layout[i] for i in keep) + habits.line_end, dropped
+
+    def _emit(self, feed: Feed, sender: str, day: int, seq: int, tag: str, content: bytes,
+              habits: SenderHabits, data_rows: int, detail: str = "", encode: bool = True) -> int:
+        """Write one file and log it; returns its file id."""
+        encoding = habits.encoding
+        if encode and encoding != "utf-8":
+            content = content.decode("utf-8").encode(encoding)
+        folder = self.inbox / feed.name / from_day(day).strftime("%Y%m")
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / self._file_name(feed, sender, day, seq, tag)
+        path.write_bytes(content)
+        file_id = self.log.next_id()
+        self.log.files.append({
+            "file_id": file_id, "path": str(path.relative_to(self.inbox)), "feed": feed.name,
+            "sender": sender, "business_day": day, "seq": seq, "format": feed.file_format,
+            "encoding": encoding if encode else "xlsx", "line_end": "crlf" if habits.line_end == "\r\n" else "lf",
+            "defect": tag, "defect_detail": detail, "expected": EXPECTED_OUTCOME[tag],
+            "data_rows": data_rows, "malformed_rows": 1 if tag == "truncated" else 0,
+            "sha256": hashlib.sha256(content).hexdigest(), "bytes": len(content),
+            "duplicate_of": -1,
+        })
+        return file_id
+
+    def _empty_and_duplicates(self, feed: Feed) -> None:
+        """A header-only file and byte-identical re-sends of already written files."""
+        rng = self.config.rng("extra-files:" + feed.name)
+        mine = [f for f in self.log.files if f["feed"] == feed.name and f["defect"] in ("normal", "history")]
+        if not mine or feed.name == "population":
+            return
+        if self.rates.empty_file > 0:
+            n_empty = max(1, int(rng.binomial(len(mine), self.rates.empty_file)))
+            used_senders: set[object] = set()  # two header-only files of one sender would be byte-equal
+            for i in rng.choice(len(mine), size=min(n_empty, len(mine)), replace=False):
+                src = mine[int(i)]
+                if src["sender"] in used_senders:
+                    continue
+                used_senders.add(src["sender"])
+                habits = self.habits_of(feed, str(src["sender"]))
+                day = int(src["business_day"]) + 1
+                if day > self.config.end_day or any(
+                        f["sender"] == src["sender"] and f["business_day"] == day and f["feed"] == feed.name
+                        for f in self.log.files):
+                    continue
+                header = ",".join(self._layout(feed, habits, str(src["sender"]))) + habits.line_end
+                self._emit(feed, str(src["sender"]), day, 1, "empty", header.encode(), habits, 0)
+        if self.rates.duplicate_file > 0:
+            n_dup = max(1, int(rng.binomial(len(mine), self.rates.duplicate_file)))
+            for i in rng.choice(len(mine), size=min(n_dup, len(mine)), replace=False):
+                src = mine[int(i)]
+                source = self.inbox / str(src["path"])
+                target = self.inbox / feed.name / "resend" / source.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(source.read_bytes())
+                self.log.files.append({**src, "file_id": self.log.next_id(),
+                                       "path": str(target.relative_to(self.inbox)), "defect": "duplicate",
+                                       "expected": "duplicate", "duplicate_of": src["file_id"]})
+
+    def _write_xlsx(self, feed: Feed, frame: pd.DataFrame, texts: dict[str, pa.Array], starts: np.ndarray,
+                    ends: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        import io
+
+        import xlsxwriter
+
+        date_columns = {c.header for c in feed.columns if c.kind == "date"}
+        file_ids = np.full(len(starts), -1, dtype=np.int64)
+        for f, (s, e) in enumerate(zip(starts, ends, strict=True)):
+            sender = str(frame["_sender"].iloc[s])
+            day = int(frame["_business_day"].iloc[s])
+            habits = self.habits_of(feed, sender)
+            layout = self._layout(feed, habits, sender)
+            tag = str(frame["_tag"].iloc[s])
+            dropped = ""
+            if tag == "missing_required_column":
+                dropped = [h for h in feed.required if h not in feed.key][0]
+                layout = [h for h in layout if h != dropped]
+            title = rng.random() < self.rates.xlsx_title_row
+            real_dates = rng.random() < 0.5
+            buffer = io.BytesIO()
+            book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+            book.set_properties({"created": dt.datetime(2026, 1, 1)})
+            sheet = book.add_worksheet("名册")
+            date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+            row = 0
+            if title:
+                sheet.write(0, 0, f"徐州市{'在园幼儿' if feed.name == 'kg_roster' else '小学一年级新生'}名册"
+                                  f"（{from_day(day):%Y年%m月%d日}）")
+                row = 2  # a title and an empty row above the header
+            sheet.write_row(row, 0, layout)
+            columns = [texts[h].slice(s, e - s).to_pylist() if h in texts
+                       else self._extra_values(h, e - s, rng).to_pylist() for h in layout]
+            days_of = {h: frame[h].to_numpy()[s:e] for h in layout if h in date_columns}
+            for i in range(e - s):
+                for j, h in enumerate(layout):
+                    value = columns[j][i]
+                    if value is None:
+                        continue
+                    if real_dates and h in days_of:
+                        sheet.write_datetime(row + 1 + i, j, dt.datetime.combine(from_day(int(days_of[h][i])),
+                                                                               dt.time()), date_format)
+                    else:
+                        sheet.write_string(row + 1 + i, j, value)
+            book.close()
+            detail = ";".join(x for x in (dropped, "title_row" if title else "",
+                                          "date_cells" if real_dates else "") if x)
+            file_ids[f] = self._emit(feed, sender, day, int(frame["_seq"].iloc[s]), tag,
+                                     buffer.getvalue(), habits, e - s, detail, encode=False)
+        return file_ids

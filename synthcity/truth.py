@@ -1,0 +1,81 @@
+"""The ground truth written beside the inbox, so tests judge the pipeline against facts.
+
+Files (Parquet unless said otherwise) in ``<out>/truth/``:
+
+- ``persons``: every person (pid, true normalized ID, name, sex, birth/death, origin,
+  mother, twin, day entered the population database)
+- ``residence``: one row per person and residence spell (street, district, 常住 flag,
+  from/to; ``to`` null = still there)
+- ``streets``, ``institutions``, ``kindergartens``, ``schools``: the city's registry as built
+- ``births``, ``eye_checks``, ``enrolments`` and the health-record truth tables
+- ``deliveries``: one row per file written (path under the inbox, feed, sender, business
+  date, sequence, encoding, line end, injected defect, the outcome the contract
+  prescribes, data rows, malformed rows, sha256, and for a duplicate the file it copies)
+- ``delivered_rows``: which truth record version each data row of each file carries
+  (population files excepted: their row r is the r-th person by pid of that day)
+- ``row_defects``: every value deliberately written in a non-canonical or broken form
+  (file, row, column, kind, the text delivered)
+- ``config.json``: the options the city was generated with
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .config import CityConfig
+from .dates import LONG_AGO, NEVER
+from .deliveries import DeliveryLog
+from .education import Education
+from .geography import Geography
+from .people import People
+from .vision import Vision
+
+
+def _as_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Int-day columns (``*_day``) to real dates; NEVER and LONG_AGO become null."""
+    out = frame.copy()
+    for column in out.columns:
+        if column.endswith("_day") and np.issubdtype(out[column].dtype, np.integer):
+            days = out[column].to_numpy().astype(np.int64)
+            unknown = (days == NEVER) | (days <= LONG_AGO)
+            as_date = pa.array(np.where(unknown, 0, days).astype(np.int32), mask=unknown).cast(pa.date32())
+            out[column] = pd.array(as_date, dtype=pd.ArrowDtype(pa.date32()))
+    return out
+
+
+def _write(folder: Path, name: str, frame: pd.DataFrame) -> None:
+    table = pa.Table.from_pandas(_as_dates(frame), preserve_index=False)
+    pq.write_table(table, folder / f"{name}.parquet", compression="zstd")
+
+
+def write_truth(folder: Path, config: CityConfig, geo: Geography, people: People, vision: Vision,
+                education: Education, record_truth: dict[str, pd.DataFrame], log: DeliveryLog) -> pd.DataFrame:
+    del config
+    _write(folder, "persons", people.persons.drop(columns=["update_second", "base_update_day"]))
+    _write(folder, "residence", people.residence.assign(
+        street_code=geo.streets["street_code"].to_numpy()[people.residence["street_idx"].to_numpy()]))
+    _write(folder, "streets", geo.streets)
+    _write(folder, "institutions", geo.institutions)
+    _write(folder, "kindergartens", education.kindergartens.assign(
+        street_code=geo.streets["street_code"].to_numpy()[education.kindergartens["street_idx"].to_numpy()]))
+    _write(folder, "schools", education.schools)
+    _write(folder, "births", vision.births_truth)
+    _write(folder, "eye_checks", vision.checks_truth)
+    _write(folder, "enrolments", education.enrolment_truth)
+    for name, frame in record_truth.items():
+        _write(folder, name, frame)
+    files = log.file_table()
+    _write(folder, "deliveries", files)
+    rows = pd.concat(log.rows, ignore_index=True) if log.rows else pd.DataFrame(
+        {"file_id": [], "row": [], "record": []})
+    _write(folder, "delivered_rows", rows)
+    defects = pd.concat(log.defects, ignore_index=True) if log.defects else pd.DataFrame(
+        {"file_id": [], "row": [], "column": [], "kind": [], "delivered": []})
+    _write(folder, "row_defects", defects[["file_id", "row", "column", "kind", "delivered"]])
+    (folder / "README.md").write_text((__doc__ or "").strip() + "\n", encoding="utf-8")
+    return files
