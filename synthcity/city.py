@@ -21,8 +21,19 @@ from .snapshots import institution_snapshots, month_ends, population_snapshot
 from .truth import write_truth
 from .vision import build_vision
 
-FEED_ORDER = ("institution", "team", "population", "birth", "eye_check", "kg_roster",
-              "school_entry", "ehr_record", "ehr_service", "contract", "transfer")
+FEED_ORDER = (
+    "institution",
+    "team",
+    "population",
+    "birth",
+    "eye_check",
+    "kg_roster",
+    "school_entry",
+    "ehr_record",
+    "ehr_service",
+    "contract",
+    "transfer",
+)
 
 
 @dataclass
@@ -33,8 +44,11 @@ class Summary:
     persons: int
 
     def rows_by_feed(self) -> pd.DataFrame:
-        return self.files.groupby("feed").agg(files=("file_id", "size"), rows=("data_rows", "sum"),
-                                              megabytes=("bytes", lambda b: round(b.sum() / 1e6, 1)))
+        return self.files.groupby("feed").agg(
+            files=("file_id", "size"),
+            rows=("data_rows", "sum"),
+            megabytes=("bytes", lambda b: round(b.sum() / 1e6, 1)),
+        )
 
 
 def generate(config: CityConfig, out_dir: Path, log: Callable[[str], None] = print) -> Summary:
@@ -71,18 +85,28 @@ def generate(config: CityConfig, out_dir: Path, log: Callable[[str], None] = pri
     for day in month_ends(config):
         writer.write("population", population_snapshot(people, geo, day))
     lap("write population")
-    for name, frame in (("birth", vision.birth), ("eye_check", vision.eye_check),
-                        ("kg_roster", education.kg_roster), ("school_entry", education.school_entry),
-                        ("ehr_record", records.ehr_record), ("ehr_service", records.ehr_service),
-                        ("contract", records.contract), ("transfer", records.transfer)):
+    for name, frame in (
+        ("birth", vision.birth),
+        ("eye_check", vision.eye_check),
+        ("kg_roster", education.kg_roster),
+        ("school_entry", education.school_entry),
+        ("ehr_record", records.ehr_record),
+        ("ehr_service", records.ehr_service),
+        ("contract", records.contract),
+        ("transfer", records.transfer),
+    ):
         writer.write(name, frame)
         lap(f"write {name}")
 
     feed_names = {"team", "ehr_record", "ehr_service", "contract", "transfer"}
-    record_truth = {f.name: getattr(records, f.name) for f in fields(records)
-                    if f.name not in feed_names and isinstance(getattr(records, f.name), pd.DataFrame)}
+    record_truth = {
+        f.name: getattr(records, f.name)
+        for f in fields(records)
+        if f.name not in feed_names and isinstance(getattr(records, f.name), pd.DataFrame)
+    }
     files = write_truth(truth_dir, config, geo, people, vision, education, record_truth, writer.log)
-    (truth_dir / "config.json").write_text(json.dumps(asdict(config), default=str, indent=2,
-                                                      ensure_ascii=False) + "\n")
+    (truth_dir / "config.json").write_text(
+        json.dumps(asdict(config), default=str, indent=2, ensure_ascii=False) + "\n"
+    )
     lap("write truth")
     return Summary(out_dir=out_dir, seconds=seconds, files=files, persons=len(people.persons))

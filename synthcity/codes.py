@@ -32,9 +32,9 @@ def id_check_char(body17: str) -> str:
 
 def id_check_chars_array(bodies: np.ndarray) -> np.ndarray:
     """Vectorized :func:`id_check_char` for an array of 17-digit strings."""
-    digits = np.frombuffer(
-        np.asarray(bodies, dtype="S17").tobytes(), dtype=np.uint8
-    ).reshape(-1, 17) - ord("0")
+    digits = np.frombuffer(np.asarray(bodies, dtype="S17").tobytes(), dtype=np.uint8).reshape(
+        -1, 17
+    ) - ord("0")
     totals = digits.astype(np.int64) @ ID_WEIGHTS
     return np.array(list(ID_CHECK_CHARS))[totals % 11]
 

@@ -24,8 +24,12 @@ TABLE_LAST_DAY = (dt.date(2100, 12, 31) - EPOCH).days
 
 @functools.cache
 def _table(fmt: str) -> pa.Array:
-    return pa.array([(EPOCH + dt.timedelta(days=d)).strftime(fmt)
-                     for d in range(TABLE_FIRST_DAY, TABLE_LAST_DAY + 1)])
+    return pa.array(
+        [
+            (EPOCH + dt.timedelta(days=d)).strftime(fmt)
+            for d in range(TABLE_FIRST_DAY, TABLE_LAST_DAY + 1)
+        ]
+    )
 
 
 def _lookup(days: np.ndarray, fmt: str) -> pa.Array:

@@ -25,16 +25,37 @@ from .contract import FEEDS, Feed
 from .render import RowDefects, csv_field, render_frame
 
 # columns typed by people: the only ones that may need CSV quoting
-FREE_TEXT = frozenset({"姓名", "新生儿姓名", "儿童姓名", "幼儿姓名", "学生姓名", "机构名称", "团队名称",
-                       "幼儿园名称", "学校名称", "班级"})
-EXTRA_COLUMNS = {"备注": ("", "无", "家长陪同", "复查,已电话告知", '家长称"看不清黑板"', "外院,已转"),
-                 "数据来源": ("HIS", "公卫系统", "妇幼系统")}
+FREE_TEXT = frozenset(
+    {
+        "姓名",
+        "新生儿姓名",
+        "儿童姓名",
+        "幼儿姓名",
+        "学生姓名",
+        "机构名称",
+        "团队名称",
+        "幼儿园名称",
+        "学校名称",
+        "班级",
+    }
+)
+EXTRA_COLUMNS = {
+    "备注": ("", "无", "家长陪同", "复查,已电话告知", '家长称"看不清黑板"', "外院,已转"),
+    "数据来源": ("HIS", "公卫系统", "妇幼系统"),
+}
 
 # what the contract says becomes of each kind of file (see edge-rules.md, Files)
 EXPECTED_OUTCOME = {
-    "normal": "loaded", "history": "loaded", "correction": "loaded", "bad_id_batch": "rejected",
-    "duplicate": "duplicate", "missing_required_column": "rejected", "unknown_institution": "rejected",
-    "truncated": "loaded", "empty": "rejected", "bad_file_name": "rejected",
+    "normal": "loaded",
+    "history": "loaded",
+    "correction": "loaded",
+    "bad_id_batch": "rejected",
+    "duplicate": "duplicate",
+    "missing_required_column": "rejected",
+    "unknown_institution": "rejected",
+    "truncated": "loaded",
+    "empty": "rejected",
+    "bad_file_name": "rejected",
 }
 
 
@@ -51,7 +72,9 @@ class SenderHabits:
 class DeliveryLog:
     files: list[dict[str, object]] = field(default_factory=list)
     rows: list[pd.DataFrame] = field(default_factory=list)  # file_id, row, record
-    defects: list[pd.DataFrame] = field(default_factory=list)  # file_id, row, column, kind, delivered
+    defects: list[pd.DataFrame] = field(
+        default_factory=list
+    )  # file_id, row, column, kind, delivered
 
     def next_id(self) -> int:
         return len(self.files)
@@ -77,8 +100,9 @@ class DeliveryLog:
 class InboxWriter:
     """Writes feed frames as delivery files and logs what it wrote."""
 
-    def __init__(self, config: CityConfig, persons: pd.DataFrame, inbox: Path,
-                 unregistered_code: str) -> None:
+    def __init__(
+        self, config: CityConfig, persons: pd.DataFrame, inbox: Path, unregistered_code: str
+    ) -> None:
         self.config = config
         self.rates = config.defects
         self.persons = persons
@@ -95,13 +119,21 @@ class InboxWriter:
             rng = self.config.rng("habits:" + key)
             r = self.rates
             u = rng.random(6)
-            encoding = ("gb18030" if u[0] < r.gb18030_file else
-                        "utf-8-sig" if u[0] < r.gb18030_file + r.bom_file else "utf-8")
+            encoding = (
+                "gb18030"
+                if u[0] < r.gb18030_file
+                else "utf-8-sig"
+                if u[0] < r.gb18030_file + r.bom_file
+                else "utf-8"
+            )
             extras = tuple(c for c in EXTRA_COLUMNS if u[4] < r.extra_column and rng.random() < 0.7)
             self.habits[key] = SenderHabits(
-                encoding=encoding, line_end="\r\n" if u[1] < r.crlf_file else "\n",
+                encoding=encoding,
+                line_end="\r\n" if u[1] < r.crlf_file else "\n",
                 date_style=0 if u[2] < 0.8 else int(rng.integers(1, 3)),
-                shuffled=bool(u[3] < r.shuffled_columns), extra_columns=extras)
+                shuffled=bool(u[3] < r.shuffled_columns),
+                extra_columns=extras,
+            )
         return self.habits[key]
 
     def _person_u(self, feed: str) -> np.ndarray:
@@ -116,19 +148,28 @@ class InboxWriter:
         frame = frame.assign(_seq=1, _tag="normal")
         # a sender's first-day file that carries rows updated before the period is its history load
         old = frame["_update_day"] < self.config.start_day
-        history_senders = frame.loc[old & (frame["_business_day"] == self.config.start_day), "_sender"].unique()
-        history = (frame["_business_day"] == self.config.start_day) & frame["_sender"].isin(history_senders)
+        history_senders = frame.loc[
+            old & (frame["_business_day"] == self.config.start_day), "_sender"
+        ].unique()
+        history = (frame["_business_day"] == self.config.start_day) & frame["_sender"].isin(
+            history_senders
+        )
         frame.loc[history, "_tag"] = "history"
-        files = frame.loc[~history].groupby(["_sender", "_business_day"], sort=True).size()
-        files = files[files >= 2].reset_index()[["_sender", "_business_day"]]
+        sizes = frame.loc[~history].groupby(["_sender", "_business_day"], sort=True).size()
+        files = sizes[sizes >= 2].reset_index()[["_sender", "_business_day"]]
         if files.empty or feed.mode == "snapshot" and feed.name == "population":
             return frame
         r = self.rates
         picks: dict[str, pd.DataFrame] = {}
         taken = np.zeros(len(files), dtype=bool)
-        for kind, rate in (("correction", r.corrected_redelivery), ("unknown_institution", r.unknown_institution),
-                           ("bad_file_name", r.bad_file_name), ("missing_required_column", r.missing_required_column),
-                           ("truncated", r.truncated_file), ("bad_id_batch", r.bad_id_batch)):
+        for kind, rate in (
+            ("correction", r.corrected_redelivery),
+            ("unknown_institution", r.unknown_institution),
+            ("bad_file_name", r.bad_file_name),
+            ("missing_required_column", r.missing_required_column),
+            ("truncated", r.truncated_file),
+            ("bad_id_batch", r.bad_id_batch),
+        ):
             if rate <= 0 or (kind == "truncated" and feed.file_format == "xlsx"):
                 continue
             chosen = (rng.random(len(files)) < rate) & ~taken
@@ -140,14 +181,13 @@ class InboxWriter:
             taken |= chosen
             picks[kind] = files[chosen]
         extra = []
-        for kind, chosen in picks.items():
-            rows = frame.merge(chosen, on=["_sender", "_business_day"])
+        for kind, picked in picks.items():
             if kind in ("missing_required_column", "truncated", "bad_id_batch"):
-                key = pd.MultiIndex.from_frame(chosen)
+                key = pd.MultiIndex.from_frame(picked)
                 hit = pd.MultiIndex.from_frame(frame[["_sender", "_business_day"]]).isin(key)
                 frame.loc[hit & (frame["_tag"] == "normal"), "_tag"] = kind
                 continue
-            rows = rows.copy()
+            rows = frame.merge(picked, on=["_sender", "_business_day"])
             rows["_tag"] = kind
             rows["_record"] = rows["_record"] + ":" + kind
             if kind in ("unknown_institution", "bad_file_name"):
@@ -159,7 +199,9 @@ class InboxWriter:
                 last = rows.groupby(["_sender", "_business_day"]).tail(1).index
                 rows = rows.drop(index=last)
                 first = rows.groupby(["_sender", "_business_day"]).head(1).index
-                rows.loc[first, "_update_second"] = np.minimum(rows.loc[first, "_update_second"] + 3600, 86399)
+                rows.loc[first, "_update_second"] = np.minimum(
+                    rows.loc[first, "_update_second"] + 3600, 86399
+                )
             elif kind == "unknown_institution":
                 rows["_sender"] = self.unregistered_code
             extra.append(rows)
@@ -185,15 +227,20 @@ class InboxWriter:
         # one habits lookup per sender, not per row
         sender_style = [self.habits_of(feed, str(senders[a])).date_style for a in sender_starts]
         style = np.repeat(sender_style, np.diff(np.append(sender_starts, len(frame))))
-        texts, defects = render_frame(feed, frame, self.persons, style, rng, self.rates,
-                                      self._person_u(feed_name))
+        texts, defects = render_frame(
+            feed, frame, self.persons, style, rng, self.rates, self._person_u(feed_name)
+        )
         bad_batch = np.flatnonzero((frame["_tag"] == "bad_id_batch").to_numpy())
         id_columns = [c.header for c in feed.columns if c.kind == "id"]
         if len(bad_batch) and id_columns:
             texts, defects = self._corrupt_batch(texts, defects, id_columns[0], bad_batch, rng)
         boundary = np.ones(len(frame), dtype=bool)
-        boundary[1:] = ((sender_code[1:] != sender_code[:-1]) | (day[1:] != day[:-1])
-                        | (seq[1:] != seq[:-1]) | (tag_code[1:] != tag_code[:-1]))
+        boundary[1:] = (
+            (sender_code[1:] != sender_code[:-1])
+            | (day[1:] != day[:-1])
+            | (seq[1:] != seq[:-1])
+            | (tag_code[1:] != tag_code[:-1])
+        )
         starts = np.flatnonzero(boundary)
         ends = np.append(starts[1:], len(frame))
         if feed.file_format == "xlsx":
@@ -203,23 +250,42 @@ class InboxWriter:
         self._log_rows(feed, frame, starts, ends, file_ids, defects)
         self._empty_and_duplicates(feed)
 
-    def _log_rows(self, feed: Feed, frame: pd.DataFrame, starts: np.ndarray, ends: np.ndarray,
-                  file_ids: np.ndarray, defects: RowDefects) -> None:
+    def _log_rows(
+        self,
+        feed: Feed,
+        frame: pd.DataFrame,
+        starts: np.ndarray,
+        ends: np.ndarray,
+        file_ids: np.ndarray,
+        defects: RowDefects,
+    ) -> None:
         """Which record each data row carries, and the deviations, by file and row (1-based)."""
         sizes = ends - starts
         local = np.repeat(np.arange(len(starts)), sizes)
         row_in_file = np.arange(len(frame)) - starts[local] + 1
         if feed.name != "population":  # a population file's row r is its r-th person by pid
-            self.log.rows.append(pd.DataFrame({
-                "file_id": file_ids[local].astype(np.int32), "row": row_in_file.astype(np.int32),
-                "record": frame["_record"].to_numpy()}))
+            self.log.rows.append(
+                pd.DataFrame(
+                    {
+                        "file_id": file_ids[local].astype(np.int32),
+                        "row": row_in_file.astype(np.int32),
+                        "record": frame["_record"].to_numpy(),
+                    }
+                )
+            )
         found = defects.frame()
         if len(found):
             at = found["row"].to_numpy()
             self.log.defects.append(found.assign(file_id=file_ids[local[at]], row=row_in_file[at]))
 
-    def _corrupt_batch(self, texts: dict[str, pa.Array], defects: RowDefects, column: str,
-                       rows: np.ndarray, rng: np.random.Generator) -> tuple[dict[str, pa.Array], RowDefects]:
+    def _corrupt_batch(
+        self,
+        texts: dict[str, pa.Array],
+        defects: RowDefects,
+        column: str,
+        rows: np.ndarray,
+        rng: np.random.Generator,
+    ) -> tuple[dict[str, pa.Array], RowDefects]:
         from .render import _bad_check, _replace
 
         chosen = rows[rng.random(len(rows)) < 0.35]
@@ -236,8 +302,11 @@ class InboxWriter:
         if tag == "bad_file_name":
             # an impossible business date: the 31st of a 30-day month, else a malformed name
             d = from_day(day)
-            return (f"{feed.name}_{sender}_{d:%Y}0431.{feed.file_format}" if d.month != 4
-                    else f"{feed.name}-{sender}-{date}.{feed.file_format}")
+            return (
+                f"{feed.name}_{sender}_{d:%Y}0431.{feed.file_format}"
+                if d.month != 4
+                else f"{feed.name}-{sender}-{date}.{feed.file_format}"
+            )
         suffix = f"_{seq}" if seq > 1 else ""
         return f"{feed.name}_{sender}_{date}{suffix}.{feed.file_format}"
 
@@ -252,8 +321,15 @@ class InboxWriter:
         choices = EXTRA_COLUMNS[name]
         return pa.array(list(choices)).take(pa.array(rng.integers(0, len(choices), n)))
 
-    def _write_csv(self, feed: Feed, frame: pd.DataFrame, texts: dict[str, pa.Array], starts: np.ndarray,
-                   ends: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def _write_csv(
+        self,
+        feed: Feed,
+        frame: pd.DataFrame,
+        texts: dict[str, pa.Array],
+        starts: np.ndarray,
+        ends: np.ndarray,
+        rng: np.random.Generator,
+    ) -> np.ndarray:
         senders = frame["_sender"].to_numpy()
         days = frame["_business_day"].to_numpy()
         seqs = frame["_seq"].to_numpy()
@@ -266,41 +342,72 @@ class InboxWriter:
             sender = str(senders[a])
             habits = self.habits_of(feed, sender)
             layout = self._layout(feed, habits, sender)
-            columns = [csv_field(texts[h].slice(a, b - a), h in FREE_TEXT) if h in texts
-                       else csv_field(self._extra_values(h, b - a, rng)) for h in layout]
+            columns = [
+                csv_field(texts[h].slice(a, b - a), h in FREE_TEXT)
+                if h in texts
+                else csv_field(self._extra_values(h, b - a, rng))
+                for h in layout
+            ]
             lines = pc.binary_join_element_wise(*columns, ",")
-            lines = pc.binary_join_element_wise(lines, pa.scalar(habits.line_end), "").cast(pa.large_string())
-            offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset:lines.offset + len(lines) + 1]
+            lines = pc.binary_join_element_wise(lines, pa.scalar(habits.line_end), "").cast(
+                pa.large_string()
+            )
+            offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[
+                lines.offset : lines.offset + len(lines) + 1
+            ]
             data = memoryview(lines.buffers()[2])
             header = ",".join(layout) + habits.line_end
             first, last = np.searchsorted(starts, [a, b])
             for f in range(first, last):
                 s, e = starts[f], ends[f]
                 tag = str(tags[s])
-                body = bytes(data[offsets[s - a]:offsets[e - a]])
+                body = bytes(data[offsets[s - a] : offsets[e - a]])
                 head, detail = header, ""
                 if tag == "missing_required_column":
-                    body, head, detail = self._drop_column(feed, layout, columns, s - a, e - a, habits)
+                    body, head, detail = self._drop_column(
+                        feed, layout, columns, s - a, e - a, habits
+                    )
                 content = head.encode() + body
                 if tag == "truncated":  # the transfer broke off in the middle of the last line
                     text = content.decode().rstrip("\r\n")
                     last_line = text.rsplit("\n", 1)[-1]
                     content = text[: len(text) - max(1, len(last_line) // 2)].encode()
-                file_ids[f] = self._emit(feed, sender, int(days[s]), int(seqs[s]), tag, content, habits,
-                                         e - s, detail)
+                file_ids[f] = self._emit(
+                    feed, sender, int(days[s]), int(seqs[s]), tag, content, habits, e - s, detail
+                )
         return file_ids
 
-    def _drop_column(self, feed: Feed, layout: list[str], columns: list[pa.Array], s: int, e: int,
-                     habits: SenderHabits) -> tuple[bytes, str, str]:
-        required = [h for h in feed.required if h not in feed.key and h != "更新时间"] or feed.required
+    def _drop_column(
+        self,
+        feed: Feed,
+        layout: list[str],
+        columns: list[pa.Array],
+        s: int,
+        e: int,
+        habits: SenderHabits,
+    ) -> tuple[bytes, str, str]:
+        required = [
+            h for h in feed.required if h not in feed.key and h != "更新时间"
+        ] or feed.required
         dropped = required[len(layout) % len(required)]
         keep = [i for i, h in enumerate(layout) if h != dropped]
         lines = pc.binary_join_element_wise(*[columns[i].slice(s, e - s) for i in keep], ",")
         body = (habits.line_end.join(lines.to_pylist()) + habits.line_end).encode()
         return body, ",".join(layout[i] for i in keep) + habits.line_end, dropped
 
-    def _emit(self, feed: Feed, sender: str, day: int, seq: int, tag: str, content: bytes,
-              habits: SenderHabits, data_rows: int, detail: str = "", encode: bool = True) -> int:
+    def _emit(
+        self,
+        feed: Feed,
+        sender: str,
+        day: int,
+        seq: int,
+        tag: str,
+        content: bytes,
+        habits: SenderHabits,
+        data_rows: int,
+        detail: str = "",
+        encode: bool = True,
+    ) -> int:
         """Write one file and log it; returns its file id."""
         encoding = habits.encoding
         if encode and encoding != "utf-8":
@@ -310,36 +417,57 @@ class InboxWriter:
         path = folder / self._file_name(feed, sender, day, seq, tag)
         path.write_bytes(content)
         file_id = self.log.next_id()
-        self.log.files.append({
-            "file_id": file_id, "path": str(path.relative_to(self.inbox)), "feed": feed.name,
-            "sender": sender, "business_day": day, "seq": seq, "format": feed.file_format,
-            "encoding": encoding if encode else "xlsx", "line_end": "crlf" if habits.line_end == "\r\n" else "lf",
-            "defect": tag, "defect_detail": detail, "expected": EXPECTED_OUTCOME[tag],
-            "data_rows": data_rows, "malformed_rows": 1 if tag == "truncated" else 0,
-            "sha256": hashlib.sha256(content).hexdigest(), "bytes": len(content),
-            "duplicate_of": -1,
-        })
+        self.log.files.append(
+            {
+                "file_id": file_id,
+                "path": str(path.relative_to(self.inbox)),
+                "feed": feed.name,
+                "sender": sender,
+                "business_day": day,
+                "seq": seq,
+                "format": feed.file_format,
+                "encoding": encoding if encode else "xlsx",
+                "line_end": "crlf" if habits.line_end == "\r\n" else "lf",
+                "defect": tag,
+                "defect_detail": detail,
+                "expected": EXPECTED_OUTCOME[tag],
+                "data_rows": data_rows,
+                "malformed_rows": 1 if tag == "truncated" else 0,
+                "sha256": hashlib.sha256(content).hexdigest(),
+                "bytes": len(content),
+                "duplicate_of": -1,
+            }
+        )
         return file_id
 
     def _empty_and_duplicates(self, feed: Feed) -> None:
         """A header-only file and byte-identical re-sends of already written files."""
         rng = self.config.rng("extra-files:" + feed.name)
-        mine = [f for f in self.log.files if f["feed"] == feed.name and f["defect"] in ("normal", "history")]
+        mine = [
+            f
+            for f in self.log.files
+            if f["feed"] == feed.name and f["defect"] in ("normal", "history")
+        ]
         if not mine or feed.name == "population":
             return
         if self.rates.empty_file > 0:
             n_empty = max(1, int(rng.binomial(len(mine), self.rates.empty_file)))
-            used_senders: set[object] = set()  # two header-only files of one sender would be byte-equal
+            used_senders: set[object] = (
+                set()
+            )  # two header-only files of one sender would be byte-equal
             for i in rng.choice(len(mine), size=min(n_empty, len(mine)), replace=False):
                 src = mine[int(i)]
                 if src["sender"] in used_senders:
                     continue
                 used_senders.add(src["sender"])
                 habits = self.habits_of(feed, str(src["sender"]))
-                day = int(src["business_day"]) + 1
+                day = int(str(src["business_day"])) + 1
                 if day > self.config.end_day or any(
-                        f["sender"] == src["sender"] and f["business_day"] == day and f["feed"] == feed.name
-                        for f in self.log.files):
+                    f["sender"] == src["sender"]
+                    and f["business_day"] == day
+                    and f["feed"] == feed.name
+                    for f in self.log.files
+                ):
                     continue
                 header = ",".join(self._layout(feed, habits, str(src["sender"]))) + habits.line_end
                 self._emit(feed, str(src["sender"]), day, 1, "empty", header.encode(), habits, 0)
@@ -351,12 +479,26 @@ class InboxWriter:
                 target = self.inbox / feed.name / "resend" / source.name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(source.read_bytes())
-                self.log.files.append({**src, "file_id": self.log.next_id(),
-                                       "path": str(target.relative_to(self.inbox)), "defect": "duplicate",
-                                       "expected": "duplicate", "duplicate_of": src["file_id"]})
+                self.log.files.append(
+                    {
+                        **src,
+                        "file_id": self.log.next_id(),
+                        "path": str(target.relative_to(self.inbox)),
+                        "defect": "duplicate",
+                        "expected": "duplicate",
+                        "duplicate_of": src["file_id"],
+                    }
+                )
 
-    def _write_xlsx(self, feed: Feed, frame: pd.DataFrame, texts: dict[str, pa.Array], starts: np.ndarray,
-                    ends: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def _write_xlsx(
+        self,
+        feed: Feed,
+        frame: pd.DataFrame,
+        texts: dict[str, pa.Array],
+        starts: np.ndarray,
+        ends: np.ndarray,
+        rng: np.random.Generator,
+    ) -> np.ndarray:
         import io
 
         import xlsxwriter
@@ -382,12 +524,20 @@ class InboxWriter:
             date_format = book.add_format({"num_format": "yyyy-mm-dd"})
             row = 0
             if title:
-                sheet.write(0, 0, f"徐州市{'在园幼儿' if feed.name == 'kg_roster' else '小学一年级新生'}名册"
-                                  f"（{from_day(day):%Y年%m月%d日}）")
+                sheet.write(
+                    0,
+                    0,
+                    f"徐州市{'在园幼儿' if feed.name == 'kg_roster' else '小学一年级新生'}名册"
+                    f"（{from_day(day):%Y年%m月%d日}）",
+                )
                 row = 2  # a title and an empty row above the header
             sheet.write_row(row, 0, layout)
-            columns = [texts[h].slice(s, e - s).to_pylist() if h in texts
-                       else self._extra_values(h, e - s, rng).to_pylist() for h in layout]
+            columns = [
+                texts[h].slice(s, e - s).to_pylist()
+                if h in texts
+                else self._extra_values(h, e - s, rng).to_pylist()
+                for h in layout
+            ]
             days_of = {h: frame[h].to_numpy()[s:e] for h in layout if h in date_columns}
             for i in range(e - s):
                 for j, h in enumerate(layout):
@@ -395,13 +545,30 @@ class InboxWriter:
                     if value is None:
                         continue
                     if real_dates and h in days_of:
-                        sheet.write_datetime(row + 1 + i, j, dt.datetime.combine(from_day(int(days_of[h][i])),
-                                                                               dt.time()), date_format)
+                        sheet.write_datetime(
+                            row + 1 + i,
+                            j,
+                            dt.datetime.combine(from_day(int(days_of[h][i])), dt.time()),
+                            date_format,
+                        )
                     else:
                         sheet.write_string(row + 1 + i, j, value)
             book.close()
-            detail = ";".join(x for x in (dropped, "title_row" if title else "",
-                                          "date_cells" if real_dates else "") if x)
-            file_ids[f] = self._emit(feed, sender, day, int(frame["_seq"].iloc[s]), tag,
-                                     buffer.getvalue(), habits, e - s, detail, encode=False)
+            detail = ";".join(
+                x
+                for x in (dropped, "title_row" if title else "", "date_cells" if real_dates else "")
+                if x
+            )
+            file_ids[f] = self._emit(
+                feed,
+                sender,
+                day,
+                int(frame["_seq"].iloc[s]),
+                tag,
+                buffer.getvalue(),
+                habits,
+                e - s,
+                detail,
+                encode=False,
+            )
         return file_ids

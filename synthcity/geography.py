@@ -71,11 +71,25 @@ def build_geography(config: CityConfig) -> Geography:
     street_rows = []
     inst_rows: list[dict[str, object]] = []
 
-    def add_institution(category: str, name: str, district: str, prefix: str = "12",
-                        streets: str = "", active: bool = True) -> str:
+    def add_institution(
+        category: str,
+        name: str,
+        district: str,
+        prefix: str = "12",
+        streets: str = "",
+        active: bool = True,
+    ) -> str:
         code = mint(prefix, district)
-        inst_rows.append({"institution_code": code, "name": name, "category": category,
-                          "district_code": district, "streets": streets, "active": active})
+        inst_rows.append(
+            {
+                "institution_code": code,
+                "name": name,
+                "category": category,
+                "district_code": district,
+                "streets": streets,
+                "active": active,
+            }
+        )
         return code
 
     commission = add_institution("J", COMMISSION_NAME, CITY_CODE, prefix="11")
@@ -94,8 +108,9 @@ def build_geography(config: CityConfig) -> Geography:
         add_institution("E", f"{district.name}疾病预防控制中心", district.code)
         n_hospitals = max(1, round(3 * shrink))
         for i in range(n_hospitals):
-            add_institution("A", f"{short}{'人民' if i == 0 else '第' + str(i + 1) + '人民'}医院",
-                            district.code)
+            add_institution(
+                "A", f"{short}{'人民' if i == 0 else '第' + str(i + 1) + '人民'}医院", district.code
+            )
         n_streets = min(district.streets_scale_1, max(2, round(district.streets_scale_1 * shrink)))
         weights = rng.dirichlet(np.full(n_streets, 4.0))
         suffix_base = 1 if district.urban else 101
@@ -115,12 +130,22 @@ def build_geography(config: CityConfig) -> Geography:
         for group in groups:
             lead = names[group[0]]
             stem = lead[:-2] if district.urban else lead[:-1]
-            code = add_institution(category, f"{district.name}{stem}{INSTITUTION_KIND_NAMES[category]}",
-                                   district.code, streets=";".join(codes[j] for j in group))
+            code = add_institution(
+                category,
+                f"{district.name}{stem}{INSTITUTION_KIND_NAMES[category]}",
+                district.code,
+                streets=";".join(codes[j] for j in group),
+            )
             for j in group:
-                street_rows.append({"street_code": codes[j], "district_code": district.code,
-                                    "street_name": names[j], "weight": weights[j],
-                                    "institution_code": code})
+                street_rows.append(
+                    {
+                        "street_code": codes[j],
+                        "district_code": district.code,
+                        "street_name": names[j],
+                        "weight": weights[j],
+                        "institution_code": code,
+                    }
+                )
 
     institutions = pd.DataFrame(inst_rows)
     # One hospital closed before the period; it stays in the registry and may deliver late.

@@ -67,7 +67,11 @@ def age_weights() -> np.ndarray:
     w[7:15] = SHARE_AGE_0_14 - SHARE_AGE_0_6
     w[7:15] /= 8
     adults = np.arange(15, 60)
-    shape = 1 + 0.35 * np.exp(-(((adults - 55) / 6.0) ** 2)) + 0.15 * np.exp(-(((adults - 35) / 6.0) ** 2))
+    shape = (
+        1
+        + 0.35 * np.exp(-(((adults - 55) / 6.0) ** 2))
+        + 0.15 * np.exp(-(((adults - 35) / 6.0) ** 2))
+    )
     w[15:60] = shape / shape.sum() * (1 - SHARE_AGE_0_14 - SHARE_AGE_60_PLUS)
     old = np.exp(-0.075 * (np.arange(60, 100) - 60))
     w[60:] = old / old.sum() * SHARE_AGE_60_PLUS
@@ -76,7 +80,7 @@ def age_weights() -> np.ndarray:
 
 def annual_death_hazard(age: np.ndarray) -> np.ndarray:
     """Gompertz-shaped yearly death probability with an infant bump."""
-    hazard = 0.00004 * np.exp(0.095 * age)
+    hazard = 0.000023 * np.exp(0.095 * age)
     return np.clip(np.where(age == 0, 0.003, hazard), 0, 0.6)
 
 
@@ -106,6 +110,18 @@ def draw_streets_in(rng: np.random.Generator, geo: Geography, district: np.ndarr
     return street
 
 
+def _neighbour_street(geo: Geography, street: np.ndarray) -> np.ndarray:
+    """The next street of the same district (a mover who drew their own street moves next door)."""
+    street_district = street_district_index(geo)
+    out = street.copy()
+    for d in range(len(DISTRICTS)):
+        streets = np.flatnonzero(street_district == d)
+        mask = street_district[street] == d
+        position = np.searchsorted(streets, street[mask])
+        out[mask] = streets[(position + 1) % len(streets)]
+    return out
+
+
 def _draw_places(rng: np.random.Generator, geo: Geography, n: int) -> tuple[np.ndarray, np.ndarray]:
     """District and street indexes for ``n`` people, by resident weights."""
     weights = np.array([d.residents_10k for d in DISTRICTS], dtype=float)
@@ -113,8 +129,14 @@ def _draw_places(rng: np.random.Generator, geo: Geography, n: int) -> tuple[np.n
     return district, draw_streets_in(rng, geo, district)
 
 
-def _pick_mothers(rng: np.random.Generator, child_birth: np.ndarray, child_district: np.ndarray,
-                  women_idx: np.ndarray, women_birth: np.ndarray, women_district: np.ndarray) -> np.ndarray:
+def _pick_mothers(
+    rng: np.random.Generator,
+    child_birth: np.ndarray,
+    child_district: np.ndarray,
+    women_idx: np.ndarray,
+    women_birth: np.ndarray,
+    women_district: np.ndarray,
+) -> np.ndarray:
     """For each child, a woman of the same district aged about 22-38 at the birth."""
     mothers = np.full(len(child_birth), -1, dtype=np.int64)
     for code in np.unique(child_district):
@@ -131,8 +153,9 @@ def _pick_mothers(rng: np.random.Generator, child_birth: np.ndarray, child_distr
     return mothers
 
 
-def _id_numbers(rng: np.random.Generator, area: np.ndarray, birth_day: np.ndarray,
-                sex: np.ndarray) -> pa.Array:
+def _id_numbers(
+    rng: np.random.Generator, area: np.ndarray, birth_day: np.ndarray, sex: np.ndarray
+) -> pa.Array:
     """Unique, valid 18-digit ID numbers (sequence odd for men, even for women)."""
     n = len(area)
     areas, area_idx = AREA_CODES, area
@@ -170,10 +193,15 @@ def _names(rng: np.random.Generator, sex: np.ndarray) -> pa.Array:
     surname = surnames.take(pa.array(rng.zipf(1.3, n).clip(1, len(SURNAMES)) - 1))
     male_chars, female_chars = list(GIVEN_CHARS_MALE), list(GIVEN_CHARS_FEMALE)
     chars = pa.array(male_chars + female_chars)
+
     def pick() -> pa.Array:
-        idx = np.where(sex == 1, rng.integers(0, len(male_chars), n),
-                       len(male_chars) + rng.integers(0, len(female_chars), n))
+        idx = np.where(
+            sex == 1,
+            rng.integers(0, len(male_chars), n),
+            len(male_chars) + rng.integers(0, len(female_chars), n),
+        )
         return chars.take(pa.array(idx))
+
     first, second = pick(), pick()
     single = pa.array(rng.random(n) < 0.3)
     given = pc.if_else(single, first, pc.binary_join_element_wise(first, second, ""))
@@ -194,7 +222,9 @@ def build_people(config: CityConfig, geo: Geography) -> People:
     birth = (start - age0 * 365.25 - rng.uniform(1, 365.25, n0)).astype(np.int64)
     sex = np.where(rng.random(n0) < SHARE_MALE, 1, 2)
     district, street = _draw_places(rng, geo, n0)
-    origin = np.concatenate([np.full(n_res, ORIGIN_INITIAL), np.full(n_nonres, ORIGIN_NON_RESIDENT)])
+    origin = np.concatenate(
+        [np.full(n_res, ORIGIN_INITIAL), np.full(n_nonres, ORIGIN_NON_RESIDENT)]
+    )
 
     # twins among young children: a second child, same mother and birthday
     young = np.flatnonzero((age0 < 7) & (origin == ORIGIN_INITIAL))
@@ -220,32 +250,41 @@ def build_people(config: CityConfig, geo: Geography) -> People:
     # -- one array per attribute, all persons ----------------------------------------
     birth_all = np.concatenate([birth, birth[first_twin], b_birth, b_birth[b_twin], m_birth])
     sex_all = np.concatenate([sex, twin_sex, b_sex, b_twin_sex, m_sex])
-    district_all = np.concatenate([district, district[first_twin], b_district,
-                                   b_district[b_twin], m_district])
+    district_all = np.concatenate(
+        [district, district[first_twin], b_district, b_district[b_twin], m_district]
+    )
     street_all = np.concatenate([street, street[first_twin], b_street, b_street[b_twin], m_street])
-    origin_all = np.concatenate([origin, np.full(len(first_twin), ORIGIN_INITIAL),
-                                 np.full(n_births + len(b_twin), ORIGIN_BORN),
-                                 np.full(n_in, ORIGIN_MIGRANT)])
+    origin_all = np.concatenate(
+        [
+            origin,
+            np.full(len(first_twin), ORIGIN_INITIAL),
+            np.full(n_births + len(b_twin), ORIGIN_BORN),
+            np.full(n_in, ORIGIN_MIGRANT),
+        ]
+    )
     n = len(birth_all)
     twin_of = np.full(n, -1, dtype=np.int64)
     k = n0
-    twin_of[k:k + len(first_twin)] = first_twin
+    twin_of[k : k + len(first_twin)] = first_twin
     k += len(first_twin)
     b0 = k
     k += n_births
-    twin_of[k:k + len(b_twin)] = b0 + b_twin
+    twin_of[k : k + len(b_twin)] = b0 + b_twin
     k += len(b_twin)
     born = origin_all == ORIGIN_BORN
-    m0 = k
 
     # mothers: resident women 22-38 at the birth, same district; a twin shares its sibling's
-    women = np.flatnonzero((sex_all == 2) & (origin_all == ORIGIN_INITIAL) & (birth_all < start - 18 * 365))
-    needs_mother = ((start - birth_all) < 7 * 366) & (twin_of < 0) & (
-        (origin_all == ORIGIN_INITIAL) | born)
+    women = np.flatnonzero(
+        (sex_all == 2) & (origin_all == ORIGIN_INITIAL) & (birth_all < start - 18 * 365)
+    )
+    needs_mother = (
+        ((start - birth_all) < 7 * 366) & (twin_of < 0) & ((origin_all == ORIGIN_INITIAL) | born)
+    )
     mother = np.full(n, -1, dtype=np.int64)
     kids = np.flatnonzero(needs_mother)
-    mother[kids] = _pick_mothers(rng, birth_all[kids], district_all[kids], women,
-                                 birth_all[women], district_all[women])
+    mother[kids] = _pick_mothers(
+        rng, birth_all[kids], district_all[kids], women, birth_all[women], district_all[women]
+    )
     is_twin = twin_of >= 0
     mother[is_twin] = mother[twin_of[is_twin]]
     # a child lives where its mother lived at the start
@@ -256,12 +295,21 @@ def build_people(config: CityConfig, geo: Geography) -> People:
     # -- ID numbers: area of the household registration at birth ---------------------
     area = district_all.copy()
     migrant = origin_all == ORIGIN_MIGRANT
-    settled_migrant = (origin_all == ORIGIN_INITIAL) & (rng.random(n) < 0.064) & (birth_all < start - 18 * 365)
+    settled_migrant = (
+        (origin_all == ORIGIN_INITIAL) & (rng.random(n) < 0.064) & (birth_all < start - 18 * 365)
+    )
     outside = migrant | settled_migrant
-    area[outside] = AREA_FIRST_MIGRANT + rng.integers(0, len(MIGRANT_AREA_CODES), int(outside.sum()))
+    area[outside] = AREA_FIRST_MIGRANT + rng.integers(
+        0, len(MIGRANT_AREA_CODES), int(outside.sum())
+    )
     born_before_2010 = birth_all < 14610
     old_tongshan = (district_all == TONGSHAN) & born_before_2010 & (rng.random(n) < 0.4) & ~outside
-    old_jiuli = np.isin(district_all, JIULI_SUCCESSORS) & born_before_2010 & (rng.random(n) < 0.15) & ~outside
+    old_jiuli = (
+        np.isin(district_all, JIULI_SUCCESSORS)
+        & born_before_2010
+        & (rng.random(n) < 0.15)
+        & ~outside
+    )
     area[old_tongshan] = AREA_OLD_TONGSHAN
     area[old_jiuli] = AREA_OLD_JIULI
     hukou = AREA_CODES[np.where(outside, area, district_all)]
@@ -277,6 +325,9 @@ def build_people(config: CityConfig, geo: Geography) -> People:
     registered[born] = birth_all[born] + rng.integers(20, 76, int(born.sum()))
     registered[migrant] = m_arrive
 
+    # the ID number is issued at household registration, 20-75 days after birth
+    id_day = np.where(born, registered, birth_all + rng.integers(20, 76, n))
+
     # -- deaths ------------------------------------------------------------------------
     age_start = np.maximum(0, (start - birth_all) // 365)
     p_die = 1 - np.exp(-annual_death_hazard(age_start) * years)
@@ -286,8 +337,11 @@ def build_people(config: CityConfig, geo: Geography) -> People:
     death[dies] = lo[dies] + (rng.random(int(dies.sum())) * (end + 1 - lo[dies])).astype(np.int64)
 
     # -- residence spells ---------------------------------------------------------------
-    since = np.where(registered > LONG_AGO, registered,
-                     np.maximum(birth_all, start - rng.integers(30, 15 * 365, n)))
+    since = np.where(
+        registered > LONG_AGO,
+        registered,
+        np.maximum(birth_all, start - rng.integers(30, 15 * 365, n)),
+    )
     resident0 = np.where((origin_all == ORIGIN_NON_RESIDENT) | migrant, 0, 1)
     event = rng.random(n)
     p_move = MOVES_PER_YEAR * years
@@ -300,10 +354,14 @@ def build_people(config: CityConfig, geo: Geography) -> People:
 
     spells: list[pd.DataFrame] = []
 
-    def spell(idx: np.ndarray, frm: np.ndarray, to: np.ndarray, st: np.ndarray,
-              res: np.ndarray) -> None:
-        spells.append(pd.DataFrame({"pid": idx, "from_day": frm, "to_day": to,
-                                    "street_idx": st, "resident": res}))
+    def spell(
+        idx: np.ndarray, frm: np.ndarray, to: np.ndarray, st: np.ndarray, res: np.ndarray
+    ) -> None:
+        spells.append(
+            pd.DataFrame(
+                {"pid": idx, "from_day": frm, "to_day": to, "street_idx": st, "resident": res}
+            )
+        )
 
     steady = ~mover & ~leaver & ~migrant
     idx = np.flatnonzero(steady)
@@ -323,7 +381,7 @@ def build_people(config: CityConfig, geo: Geography) -> People:
     new_district = np.where(same_district, district_all[idx], _draw_places(rng, geo, len(idx))[0])
     new_street = draw_streets_in(rng, geo, new_district)
     stayed = new_street == street_all[idx]
-    new_street[stayed] = np.roll(new_street, 1)[stayed]  # a different street after all
+    new_street[stayed] = _neighbour_street(geo, new_street[stayed])
     goes_back = rng.random(len(idx)) < MOVE_BACK_SHARE
     back_day = move_day[idx] + rng.integers(60, 181, len(idx))
     goes_back &= back_day <= end
@@ -342,29 +400,35 @@ def build_people(config: CityConfig, geo: Geography) -> People:
     if len(follow):
         mom_spells = residence[residence["pid"].isin(mother[follow])]
         merged = pd.DataFrame({"pid": follow, "mother": mother[follow]}).merge(
-            mom_spells.rename(columns={"pid": "mother"}), on="mother")
-        residence = pd.concat([residence[~residence["pid"].isin(follow)],
-                               merged.drop(columns="mother")], ignore_index=True)
+            mom_spells.rename(columns={"pid": "mother"}), on="mother"
+        )
+        residence = pd.concat(
+            [residence[~residence["pid"].isin(follow)], merged.drop(columns="mother")],
+            ignore_index=True,
+        )
     residence = residence.sort_values(["pid", "from_day"], kind="stable").reset_index(drop=True)
     residence["district_idx"] = street_district_index(geo)[residence["street_idx"].to_numpy()]
 
     update_second = rng.integers(8 * 3600, 18 * 3600, n)
-    persons = pd.DataFrame({
-        "pid": np.arange(n),
-        "id_number": pd.Series(id_number, dtype=pd.ArrowDtype(pa.string())),
-        "name": pd.Series(name, dtype=pd.ArrowDtype(pa.string())),
-        "sex": sex_all,
-        "birth_day": birth_all,
-        "death_day": death,
-        "hukou_code": pd.Series(hukou, dtype=pd.ArrowDtype(pa.string())),
-        "origin": pd.Categorical.from_codes(origin_all, ORIGIN_NAMES),
-        "mother_pid": mother,
-        "twin_of": twin_of,
-        "registered_day": registered,
-        "since_day": since,
-        "update_second": update_second,
-        "base_update_day": np.minimum(since, start - 1) - rng.integers(0, 400, n),
-    })
+    persons = pd.DataFrame(
+        {
+            "pid": np.arange(n),
+            "id_number": pd.Series(id_number, dtype=pd.ArrowDtype(pa.string())),
+            "name": pd.Series(name, dtype=pd.ArrowDtype(pa.string())),
+            "sex": sex_all,
+            "birth_day": birth_all,
+            "death_day": death,
+            "hukou_code": pd.Series(hukou, dtype=pd.ArrowDtype(pa.string())),
+            "origin": pd.Categorical(np.array(ORIGIN_NAMES)[origin_all], categories=ORIGIN_NAMES),
+            "mother_pid": mother,
+            "twin_of": twin_of,
+            "registered_day": registered,
+            "id_day": id_day,
+            "since_day": since,
+            "update_second": update_second,
+            "base_update_day": np.minimum(since, start - 1) - rng.integers(0, 400, n),
+        }
+    )
     return People(persons=persons, residence=residence)
 
 
@@ -374,14 +438,23 @@ def street_at(people: People, pids: np.ndarray, days: np.ndarray) -> np.ndarray:
     Before a person's first spell (a newborn not yet registered) the first
     spell's street is used: the child lives with the mother already.
     """
-    left = pd.DataFrame({"pid": np.asarray(pids, dtype=np.int64),
-                         "day": np.asarray(days, dtype=np.int64), "row": np.arange(len(pids))})
+    left = pd.DataFrame(
+        {
+            "pid": np.asarray(pids, dtype=np.int64),
+            "day": np.asarray(days, dtype=np.int64),
+            "row": np.arange(len(pids)),
+        }
+    )
     left = left.sort_values("day", kind="stable")
-    right = people.residence[["pid", "from_day", "street_idx"]].sort_values("from_day", kind="stable")
-    back = pd.merge_asof(left, right, left_on="day", right_on="from_day", by="pid",
-                         direction="backward")
-    fwd = pd.merge_asof(left, right, left_on="day", right_on="from_day", by="pid",
-                        direction="forward")
+    right = people.residence[["pid", "from_day", "street_idx"]].sort_values(
+        "from_day", kind="stable"
+    )
+    back = pd.merge_asof(
+        left, right, left_on="day", right_on="from_day", by="pid", direction="backward"
+    )
+    fwd = pd.merge_asof(
+        left, right, left_on="day", right_on="from_day", by="pid", direction="forward"
+    )
     street = back["street_idx"].fillna(fwd["street_idx"]).fillna(-1).to_numpy(np.int64)
     out = np.empty(len(pids), dtype=np.int64)
     out[back["row"].to_numpy()] = street

@@ -38,8 +38,20 @@ DISTRICTS: tuple[District, ...] = (
 OLD_AREA_CODES = ("320304", "320323")  # 九里区, 铜山县
 # Area codes of migrants' ID numbers (neighbouring provinces).
 MIGRANT_AREA_CODES = (
-    "340321", "341321", "341322", "341324", "370481", "371321", "371324",
-    "411423", "320829", "320830", "321322", "320724", "320115", "310115",
+    "340321",
+    "341321",
+    "341322",
+    "341324",
+    "370481",
+    "371321",
+    "371324",
+    "411423",
+    "320829",
+    "320830",
+    "321322",
+    "320724",
+    "320115",
+    "310115",
 )
 
 # Shares of the resident population (census 2020, shifted a little older

@@ -22,8 +22,12 @@ from .contract import Feed
 from .dates import NEVER
 
 FULL_WIDTH = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")
-ALT_UPDATE_FORMATS = ("{d:%Y/%m/%d} {t}", "{d:%Y-%m-%d}T{t}", "{d:%Y%m%d}{t_compact}",
-                      "{d:%Y-%m-%d} {t_short}")
+ALT_UPDATE_FORMATS = (
+    "{d:%Y/%m/%d} {t}",
+    "{d:%Y-%m-%d}T{t}",
+    "{d:%Y%m%d}{t_compact}",
+    "{d:%Y-%m-%d} {t_short}",
+)
 
 
 @dataclass
@@ -44,21 +48,31 @@ class RowDefects:
 
     def frame(self) -> pd.DataFrame:
         if not self.rows:
-            return pd.DataFrame({"row": pd.Series([], dtype="int64"), "column": pd.Series([], dtype=str),
-                                 "kind": pd.Series([], dtype=str), "delivered": pd.Series([], dtype=str)})
-        return pd.DataFrame({
-            "row": np.concatenate(self.rows),
-            "column": np.repeat(self.columns, [len(r) for r in self.rows]),
-            "kind": np.repeat(self.kinds, [len(r) for r in self.rows]),
-            "delivered": [v for vs in self.values for v in vs],
-        })
+            return pd.DataFrame(
+                {
+                    "row": pd.Series([], dtype="int64"),
+                    "column": pd.Series([], dtype=str),
+                    "kind": pd.Series([], dtype=str),
+                    "delivered": pd.Series([], dtype=str),
+                }
+            )
+        return pd.DataFrame(
+            {
+                "row": np.concatenate(self.rows),
+                "column": np.repeat(self.columns, [len(r) for r in self.rows]),
+                "kind": np.repeat(self.kinds, [len(r) for r in self.rows]),
+                "delivered": [v for vs in self.values for v in vs],
+            }
+        )
 
 
 def _replace(array: pa.Array, rows: np.ndarray, values: list[str]) -> pa.Array:
     mask = np.zeros(len(array), dtype=bool)
     mask[rows] = True
     order = np.argsort(rows, kind="stable")  # replace_with_mask fills in row order
-    return pc.replace_with_mask(array, pa.array(mask), pa.array([values[i] for i in order], pa.string()))
+    return pc.replace_with_mask(
+        array, pa.array(mask), pa.array([values[i] for i in order], pa.string())
+    )
 
 
 def _bad_check(value: str, rng: np.random.Generator) -> str:
@@ -66,9 +80,16 @@ def _bad_check(value: str, rng: np.random.Generator) -> str:
     return value[:-1] + wrong[int(rng.integers(0, len(wrong)))]
 
 
-def render_ids(pids: np.ndarray, id_numbers: pa.Array, birth_years: np.ndarray, column: str,
-               person_u: np.ndarray, rng: np.random.Generator, rates: DefectRates,
-               defects: RowDefects) -> pa.Array:
+def render_ids(
+    pids: np.ndarray,
+    id_numbers: pa.Array,
+    birth_years: np.ndarray,
+    column: str,
+    person_u: np.ndarray,
+    rng: np.random.Generator,
+    rates: DefectRates,
+    defects: RowDefects,
+) -> pa.Array:
     """ID numbers as written: per person the system's stored form, per row the typos."""
     pids = np.asarray(pids, dtype=np.int64)
     present = pids >= 0
@@ -115,12 +136,15 @@ def render_dates(days: np.ndarray, style: np.ndarray) -> pa.Array:
     used = np.unique(style)
     if len(used) == 1:
         return DATE_STYLES[int(used[0])](days)
-    choices = [DATE_STYLES[i](days) if i in used else pa.nulls(len(days), pa.string()) for i in range(3)]
+    choices = [
+        DATE_STYLES[i](days) if i in used else pa.nulls(len(days), pa.string()) for i in range(3)
+    ]
     return pc.choose(pa.array(style), *choices)
 
 
-def render_update_times(days: np.ndarray, seconds: np.ndarray, alt_rows: np.ndarray,
-                        defects: RowDefects) -> pa.Array:
+def render_update_times(
+    days: np.ndarray, seconds: np.ndarray, alt_rows: np.ndarray, defects: RowDefects
+) -> pa.Array:
     text = pc.binary_join_element_wise(dates.iso(days), dates.clock(seconds), " ")
     if len(alt_rows):
         import datetime as dt
@@ -133,16 +157,28 @@ def render_update_times(days: np.ndarray, seconds: np.ndarray, alt_rows: np.ndar
             s = int(seconds[r])
             t = f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}"
             fmt = ALT_UPDATE_FORMATS[i % len(ALT_UPDATE_FORMATS)]
-            values.append(fmt.format(d=dt.datetime(d.year, d.month, d.day), t=t,
-                                     t_compact=t.replace(":", ""), t_short=t[:5]))
+            values.append(
+                fmt.format(
+                    d=dt.datetime(d.year, d.month, d.day),
+                    t=t,
+                    t_compact=t.replace(":", ""),
+                    t_short=t[:5],
+                )
+            )
         text = _replace(text, alt_rows, values)
         defects.add(alt_rows, "更新时间", "alt_datetime_format", values)
     return text
 
 
-def render_frame(feed: Feed, frame: pd.DataFrame, persons: pd.DataFrame, date_style: np.ndarray,
-                 rng: np.random.Generator, rates: DefectRates,
-                 person_u: np.ndarray) -> tuple[dict[str, pa.Array], RowDefects]:
+def render_frame(
+    feed: Feed,
+    frame: pd.DataFrame,
+    persons: pd.DataFrame,
+    date_style: np.ndarray,
+    rng: np.random.Generator,
+    rates: DefectRates,
+    person_u: np.ndarray,
+) -> tuple[dict[str, pa.Array], RowDefects]:
     """Every column of ``frame`` as delivered text; ``date_style`` is the file style per row.
 
     Hand-entered (incremental) feeds mix date formats row by row; database
@@ -152,8 +188,14 @@ def render_frame(feed: Feed, frame: pd.DataFrame, persons: pd.DataFrame, date_st
     n = len(frame)
     out: dict[str, pa.Array] = {}
     id_numbers = pa.array(persons["id_number"].array)
-    birth_years = (persons["birth_day"].to_numpy().astype("datetime64[D]").astype("datetime64[Y]")
-                   .astype(np.int64) + 1970)
+    birth_years = (
+        persons["birth_day"]
+        .to_numpy()
+        .astype("datetime64[D]")
+        .astype("datetime64[Y]")
+        .astype(np.int64)
+        + 1970
+    )
     alt_rate = rates.alt_date_format if feed.mode == "incremental" else 0.0
     alt = rng.random(n) < alt_rate
     row_style = np.where(alt, (date_style + 1 + rng.integers(0, 2, n)) % 3, date_style)
@@ -161,23 +203,31 @@ def render_frame(feed: Feed, frame: pd.DataFrame, persons: pd.DataFrame, date_st
         name = column.header
         if name == "更新时间":
             alt_rows = np.flatnonzero(alt & (rng.random(n) < 0.5))
-            out[name] = render_update_times(frame["_update_day"].to_numpy(),
-                                            frame["_update_second"].to_numpy(), alt_rows, defects)
+            out[name] = render_update_times(
+                frame["_update_day"].to_numpy(),
+                frame["_update_second"].to_numpy(),
+                alt_rows,
+                defects,
+            )
         elif column.kind == "id":
-            out[name] = render_ids(frame[name].to_numpy(), id_numbers, birth_years, name,
-                                   person_u, rng, rates, defects)
+            out[name] = render_ids(
+                frame[name].to_numpy(), id_numbers, birth_years, name, person_u, rng, rates, defects
+            )
         elif column.kind == "date":
             days = frame[name].to_numpy().astype(np.int64)
             out[name] = render_dates(days, row_style)
             changed = np.flatnonzero(alt & (days != NEVER))
             if len(changed):
-                defects.add(changed, name, "alt_date_format",
-                            out[name].take(pa.array(changed)).to_pylist())
+                defects.add(
+                    changed, name, "alt_date_format", out[name].take(pa.array(changed)).to_pylist()
+                )
         else:
             arr = as_text(frame[name])
             if name in ("性别代码", "性别") and rates.sex_as_text > 0:
                 code = arr.fill_null("").to_numpy(zero_copy_only=False)
-                rows = np.flatnonzero((rng.random(n) < rates.sex_as_text) & ((code == "1") | (code == "2")))
+                rows = np.flatnonzero(
+                    (rng.random(n) < rates.sex_as_text) & ((code == "1") | (code == "2"))
+                )
                 texts = np.where(code[rows] == "1", "男", "女").tolist()
                 if len(rows):
                     arr = _replace(arr, rows, texts)

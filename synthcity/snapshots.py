@@ -43,14 +43,23 @@ def institution_snapshots(config: CityConfig, geo: Geography) -> pd.DataFrame:
     inst = geo.institutions
     frames = []
     for day in month_starts(config):
-        frames.append(pd.DataFrame({
-            "机构代码": inst["institution_code"], "机构名称": inst["name"], "机构类别": inst["category"],
-            "所在区划代码": inst["district_code"],
-            "服务街道代码": inst["streets"].where(inst["streets"] != "", None),
-            "有效标志": np.where(inst["active"], "1", "0"),
-            "_sender": geo.commission_code, "_business_day": day, "_update_day": day,
-            "_update_second": 3600, "_record": "institution:" + inst["institution_code"] + ":" + str(day),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "机构代码": inst["institution_code"],
+                    "机构名称": inst["name"],
+                    "机构类别": inst["category"],
+                    "所在区划代码": inst["district_code"],
+                    "服务街道代码": inst["streets"].where(inst["streets"] != "", None),
+                    "有效标志": np.where(inst["active"], "1", "0"),
+                    "_sender": geo.commission_code,
+                    "_business_day": day,
+                    "_update_day": day,
+                    "_update_second": 3600,
+                    "_record": "institution:" + inst["institution_code"] + ":" + str(day),
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -63,26 +72,34 @@ def population_snapshot(people: People, geo: Geography, day: int) -> pd.DataFram
     dead = death <= day
     from_ = spell["from_day"].to_numpy()
     since = np.where(from_ > LONG_AGO, from_, p["since_day"].to_numpy()[pid])
-    last_event = np.maximum(np.where(from_ > LONG_AGO, from_, p["base_update_day"].to_numpy()[pid]),
-                            np.where(dead, death, LONG_AGO))
+    last_event = np.maximum(
+        np.where(from_ > LONG_AGO, from_, p["base_update_day"].to_numpy()[pid]),
+        np.where(dead, death, LONG_AGO),
+    )
     digits = pa.array([str(i) for i in range(10)])
     streets = pa.array(geo.streets["street_code"].to_numpy().astype(str))
 
     def text(array: pa.Array) -> pd.Series:
         return pd.Series(array, dtype=pd.ArrowDtype(pa.string()))
 
-    return pd.DataFrame({
-        "身份证号": pid, "姓名": text(pa.array(p["name"].array).take(pa.array(pid))),
-        "性别代码": text(digits.take(pa.array(p["sex"].to_numpy()[pid]))),
-        "出生日期": p["birth_day"].to_numpy()[pid],
-        "户籍地区划代码": text(pa.array(p["hukou_code"].array).take(pa.array(pid))),
-        "现住址街道代码": text(streets.take(pa.array(spell["street_idx"].to_numpy()))),
-        "现住址起始日期": since, "常住标志": text(digits.take(pa.array(spell["resident"].to_numpy()))),
-        "死亡日期": np.where(dead, death, NEVER),
-        "_sender": geo.commission_code, "_business_day": day, "_update_day": last_event,
-        "_update_second": p["update_second"].to_numpy()[pid],
-        "_record": pid,  # rows of population files are not logged one by one (see truth.py)
-    })
+    return pd.DataFrame(
+        {
+            "身份证号": pid,
+            "姓名": text(pa.array(p["name"].array).take(pa.array(pid))),
+            "性别代码": text(digits.take(pa.array(p["sex"].to_numpy()[pid]))),
+            "出生日期": p["birth_day"].to_numpy()[pid],
+            "户籍地区划代码": text(pa.array(p["hukou_code"].array).take(pa.array(pid))),
+            "现住址街道代码": text(streets.take(pa.array(spell["street_idx"].to_numpy()))),
+            "现住址起始日期": since,
+            "常住标志": text(digits.take(pa.array(spell["resident"].to_numpy()))),
+            "死亡日期": np.where(dead, death, NEVER),
+            "_sender": geo.commission_code,
+            "_business_day": day,
+            "_update_day": last_event,
+            "_update_second": p["update_second"].to_numpy()[pid],
+            "_record": pid,  # rows of population files are not logged one by one (see truth.py)
+        }
+    )
 
 
 __all__ = ["from_day", "institution_snapshots", "month_ends", "month_starts", "population_snapshot"]

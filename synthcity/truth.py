@@ -40,10 +40,12 @@ def _as_dates(frame: pd.DataFrame) -> pd.DataFrame:
     """Int-day columns (``*_day``) to real dates; NEVER and LONG_AGO become null."""
     out = frame.copy()
     for column in out.columns:
-        if column.endswith("_day") and np.issubdtype(out[column].dtype, np.integer):
+        if column.endswith("_day") and pd.api.types.is_integer_dtype(out[column].dtype):
             days = out[column].to_numpy().astype(np.int64)
             unknown = (days == NEVER) | (days <= LONG_AGO)
-            as_date = pa.array(np.where(unknown, 0, days).astype(np.int32), mask=unknown).cast(pa.date32())
+            as_date = pa.array(np.where(unknown, 0, days).astype(np.int32), mask=unknown).cast(
+                pa.date32()
+            )
             out[column] = pd.array(as_date, dtype=pd.ArrowDtype(pa.date32()))
     return out
 
@@ -53,16 +55,38 @@ def _write(folder: Path, name: str, frame: pd.DataFrame) -> None:
     pq.write_table(table, folder / f"{name}.parquet", compression="zstd")
 
 
-def write_truth(folder: Path, config: CityConfig, geo: Geography, people: People, vision: Vision,
-                education: Education, record_truth: dict[str, pd.DataFrame], log: DeliveryLog) -> pd.DataFrame:
+def write_truth(
+    folder: Path,
+    config: CityConfig,
+    geo: Geography,
+    people: People,
+    vision: Vision,
+    education: Education,
+    record_truth: dict[str, pd.DataFrame],
+    log: DeliveryLog,
+) -> pd.DataFrame:
     del config
     _write(folder, "persons", people.persons.drop(columns=["update_second", "base_update_day"]))
-    _write(folder, "residence", people.residence.assign(
-        street_code=geo.streets["street_code"].to_numpy()[people.residence["street_idx"].to_numpy()]))
+    _write(
+        folder,
+        "residence",
+        people.residence.assign(
+            street_code=geo.streets["street_code"].to_numpy()[
+                people.residence["street_idx"].to_numpy()
+            ]
+        ),
+    )
     _write(folder, "streets", geo.streets)
     _write(folder, "institutions", geo.institutions)
-    _write(folder, "kindergartens", education.kindergartens.assign(
-        street_code=geo.streets["street_code"].to_numpy()[education.kindergartens["street_idx"].to_numpy()]))
+    _write(
+        folder,
+        "kindergartens",
+        education.kindergartens.assign(
+            street_code=geo.streets["street_code"].to_numpy()[
+                education.kindergartens["street_idx"].to_numpy()
+            ]
+        ),
+    )
     _write(folder, "schools", education.schools)
     _write(folder, "births", vision.births_truth)
     _write(folder, "eye_checks", vision.checks_truth)
@@ -71,11 +95,17 @@ def write_truth(folder: Path, config: CityConfig, geo: Geography, people: People
         _write(folder, name, frame)
     files = log.file_table()
     _write(folder, "deliveries", files)
-    rows = pd.concat(log.rows, ignore_index=True) if log.rows else pd.DataFrame(
-        {"file_id": [], "row": [], "record": []})
+    rows = (
+        pd.concat(log.rows, ignore_index=True)
+        if log.rows
+        else pd.DataFrame({"file_id": [], "row": [], "record": []})
+    )
     _write(folder, "delivered_rows", rows)
-    defects = pd.concat(log.defects, ignore_index=True) if log.defects else pd.DataFrame(
-        {"file_id": [], "row": [], "column": [], "kind": [], "delivered": []})
+    defects = (
+        pd.concat(log.defects, ignore_index=True)
+        if log.defects
+        else pd.DataFrame({"file_id": [], "row": [], "column": [], "kind": [], "delivered": []})
+    )
     _write(folder, "row_defects", defects[["file_id", "row", "column", "kind", "delivered"]])
     (folder / "README.md").write_text((__doc__ or "").strip() + "\n", encoding="utf-8")
     return files

@@ -35,13 +35,23 @@ def build_city(config: CityConfig, name: str) -> City:
     root = CITY_CACHE / name
     CITY_CACHE.mkdir(parents=True, exist_ok=True)
     marker = root / "truth" / "config.json"
-    expected = json.dumps({"scale": config.scale, "seed": config.seed, "start": str(config.start),
-                           "end": str(config.end)})
+    expected = json.dumps(
+        {
+            "scale": config.scale,
+            "seed": config.seed,
+            "start": str(config.start),
+            "end": str(config.end),
+        }
+    )
     with open(CITY_CACHE / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         stamp = root / "done.json"
-        if not (marker.exists() and stamp.exists() and stamp.read_text() == expected
-                and _source_unchanged(root)):
+        if not (
+            marker.exists()
+            and stamp.exists()
+            and stamp.read_text() == expected
+            and _source_unchanged(root)
+        ):
             generate(config, root, log=lambda _: None)
             stamp.write_text(expected)
             (root / "source.txt").write_text(_source_digest())

@@ -1,4 +1,4 @@
-"""The generated inbox follows the extract contract, except where the truth says a defect was injected."""
+"""The generated inbox follows the extract contract, except where the truth records a defect."""
 
 from __future__ import annotations
 
@@ -40,13 +40,17 @@ def files(demo_city: City) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def defects_by_file(demo_city: City) -> dict[int, dict[tuple[int, str], str]]:
     out: dict[int, dict[tuple[int, str], str]] = defaultdict(dict)
-    for f, r, c, k in demo_city.truth("row_defects")[["file_id", "row", "column", "kind"]].itertuples(index=False):
+    for f, r, c, k in demo_city.truth("row_defects")[
+        ["file_id", "row", "column", "kind"]
+    ].itertuples(index=False):
         out[int(f)][(int(r), c)] = k
     return out
 
 
 def test_inbox_holds_exactly_the_files_of_the_truth(demo_city: City, files: pd.DataFrame) -> None:
-    on_disk = {p.relative_to(demo_city.inbox).as_posix() for p in demo_city.inbox.rglob("*") if p.is_file()}
+    on_disk = {
+        p.relative_to(demo_city.inbox).as_posix() for p in demo_city.inbox.rglob("*") if p.is_file()
+    }
     assert on_disk == set(files["path"])
     assert files["file_id"].is_unique
 
@@ -101,8 +105,13 @@ def test_duplicates_are_byte_copies_and_the_only_ones(demo_city: City, files: pd
         assert hashlib.sha256(data).hexdigest() == d.sha256
 
 
-def _check_values(feed: str, header: list[str], rows: list[list[str]], defects: dict[tuple[int, str], str],
-                  where: str) -> None:
+def _check_values(
+    feed: str,
+    header: list[str],
+    rows: list[list[str]],
+    defects: dict[tuple[int, str], str],
+    where: str,
+) -> None:
     for i, row in enumerate(rows, start=1):
         if len(row) != len(header):
             continue  # the truncated last line
@@ -114,7 +123,12 @@ def _check_values(feed: str, header: list[str], rows: list[list[str]], defects: 
                 if kind in ID_BROKEN:
                     assert normalize_id(value) is None, (where, i, column, value)
                 elif kind in ID_FORMS:
-                    assert not canonical and normalize_id(value) is not None, (where, i, column, value)
+                    assert not canonical and normalize_id(value) is not None, (
+                        where,
+                        i,
+                        column,
+                        value,
+                    )
                 else:
                     assert canonical, (where, i, column, value)
             elif column in DATE_COLUMNS and value:
@@ -126,27 +140,38 @@ def _check_values(feed: str, header: list[str], rows: list[list[str]], defects: 
             elif column in STREET_COLUMNS:
                 assert is_street_code(value), (where, i, column, value)
             elif column in ("性别代码", "性别"):
-                assert value in SEX_CODES and ((value in "男女") == (kind == "sex_as_text")), (where, i, value)
+                assert value in SEX_CODES and ((value in "男女") == (kind == "sex_as_text")), (
+                    where,
+                    i,
+                    value,
+                )
             elif column in CODE_SETS:
-                assert value in CODE_SETS[column] or (column not in REQUIRED[feed] and value == ""), (
-                    where, i, column, value)
+                assert value in CODE_SETS[column] or (
+                    column not in REQUIRED[feed] and value == ""
+                ), (where, i, column, value)
             elif column in ("右眼裸眼视力", "左眼裸眼视力"):
                 assert va_ok(value, values.get("视力记录方式", "")), (where, i, column, value)
 
 
 def test_values_follow_the_contract_unless_recorded_as_defects(
-        demo_city: City, files: pd.DataFrame, defects_by_file: dict[int, dict[tuple[int, str], str]]) -> None:
+    demo_city: City, files: pd.DataFrame, defects_by_file: dict[int, dict[tuple[int, str], str]]
+) -> None:
     checked = files[~files["defect"].isin(["bad_file_name", "duplicate"])]
     population = checked[checked["feed"] == "population"]
     # population files are large and alike: the first and the last stand for all
-    checked = pd.concat([checked[checked["feed"] != "population"], population.head(1), population.tail(1)])
+    checked = pd.concat(
+        [checked[checked["feed"] != "population"], population.head(1), population.tail(1)]
+    )
     for f in checked.itertuples():
         delivery = read(demo_city.inbox / f.path, REQUIRED[f.feed])
-        _check_values(f.feed, delivery.header, delivery.rows, defects_by_file.get(int(f.file_id), {}), f.path)
+        _check_values(
+            f.feed, delivery.header, delivery.rows, defects_by_file.get(int(f.file_id), {}), f.path
+        )
 
 
 def test_every_recorded_row_defect_is_in_its_file(
-        demo_city: City, files: pd.DataFrame, defects_by_file: dict[int, dict[tuple[int, str], str]]) -> None:
+    demo_city: City, files: pd.DataFrame, defects_by_file: dict[int, dict[tuple[int, str], str]]
+) -> None:
     delivered = demo_city.truth("row_defects")
     sample = delivered.groupby("kind").head(50)
     paths = files.set_index("file_id")
@@ -156,14 +181,33 @@ def test_every_recorded_row_defect_is_in_its_file(
         row = dict(zip(delivery.header, delivery.rows[d.row - 1], strict=False))
         assert row[d.column] == d.delivered, (f.path, d.row, d.column)
     # each broken kind of row value is injected somewhere
-    assert {"id_bad_check", "id_bad_check_batch", "id_15_digit", "id_full_width", "id_lower_x", "id_spaces",
-            "alt_date_format", "alt_datetime_format", "sex_as_text"} <= set(delivered["kind"])
+    assert {
+        "id_bad_check",
+        "id_bad_check_batch",
+        "id_15_digit",
+        "id_full_width",
+        "id_lower_x",
+        "id_spaces",
+        "alt_date_format",
+        "alt_datetime_format",
+        "sex_as_text",
+    } <= set(delivered["kind"])
 
 
-def test_every_file_defect_is_injected_and_each_file_expects_its_outcome(files: pd.DataFrame) -> None:
+def test_every_file_defect_is_injected_and_each_file_expects_its_outcome(
+    files: pd.DataFrame,
+) -> None:
     kinds = set(files["defect"])
-    assert {"duplicate", "correction", "missing_required_column", "unknown_institution", "truncated",
-            "empty", "bad_file_name", "bad_id_batch"} <= kinds
+    assert {
+        "duplicate",
+        "correction",
+        "missing_required_column",
+        "unknown_institution",
+        "truncated",
+        "empty",
+        "bad_file_name",
+        "bad_id_batch",
+    } <= kinds
     assert {"gb18030", "utf-8-sig", "utf-8", "xlsx"} <= set(files["encoding"])
     assert {"crlf", "lf"} <= set(files["line_end"])
     expected = files.set_index("defect")["expected"].groupby(level=0).agg(set).to_dict()
@@ -176,7 +220,9 @@ def test_xlsx_rosters_have_title_rows_and_date_cells(demo_city: City, files: pd.
     rosters = files[files["format"] == "xlsx"]
     assert len(rosters) and rosters["defect_detail"].str.contains("title_row").any()
     assert rosters["defect_detail"].str.contains("date_cells").any()
-    titled = rosters[rosters["defect_detail"].str.contains("title_row") & (rosters["defect"] == "normal")].iloc[0]
+    titled = rosters[
+        rosters["defect_detail"].str.contains("title_row") & (rosters["defect"] == "normal")
+    ].iloc[0]
     delivery = read(demo_city.inbox / titled.path, REQUIRED[titled.feed])
     assert delivery.title_rows == 1 and len(delivery.rows) == titled.data_rows
 
