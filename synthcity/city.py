@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
+from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .config import CityConfig
-from .deliveries import InboxWriter
+from .contract import FEEDS
+from .deliveries import DeliveryLog, FilePlan, InboxWriter, plan_files
 from .education import build_education
 from .geography import build_geography
 from .people import build_people
@@ -36,6 +42,80 @@ FEED_ORDER = (
 )
 
 
+@dataclass(frozen=True)
+class WriteJob:
+    """One writer task: a feed, how to build its frame (in the worker), its file plan."""
+
+    feed: str
+    build: Callable[[], pd.DataFrame]
+    plan: FilePlan = FilePlan.none()
+
+
+ROWS_PER_JOB = 2_000_000  # larger feeds are written a month of business days per job
+
+
+def _whole(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame
+
+
+def _days(frame: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
+    day = frame["_business_day"]
+    return frame[(day >= first) & (day <= last)]
+
+
+def feed_jobs(config: CityConfig, feed: str, frame: pd.DataFrame) -> list[WriteJob]:
+    """One job per feed, or per month of business days when the feed is large.
+
+    File defects are planned on the whole feed first, so the split changes nothing written.
+    """
+    plan = plan_files(config, FEEDS[feed], frame)
+    if len(frame) <= ROWS_PER_JOB:
+        return [WriteJob(feed, partial(_whole, frame), plan)]
+    months = frame["_business_day"].to_numpy().astype("datetime64[D]").astype("datetime64[M]")
+    jobs = []
+    for month in np.unique(months):
+        first = int(month.astype("datetime64[D]").astype(np.int64))
+        last = int((month + 1).astype("datetime64[D]").astype(np.int64)) - 1
+        jobs.append(WriteJob(feed, partial(_days, frame, first, last), plan))
+    return jobs
+
+
+# Set before forking: the workers inherit the jobs and the city instead of unpickling them.
+_JOBS: list[WriteJob] = []
+_CONTEXT: tuple[CityConfig, pd.DataFrame, Path, str, Path] | None = None
+
+
+def _run_job(index: int) -> DeliveryLog:
+    assert _CONTEXT is not None
+    config, persons, inbox, unregistered, parts = _CONTEXT
+    job = _JOBS[index]
+    writer = InboxWriter(config, persons, inbox, unregistered)
+    writer.write(job.feed, job.build(), job.plan)
+    # the row log can be tens of millions of rows: it goes to disk, not back through a pipe
+    if writer.log.rows:
+        table = pa.Table.from_pandas(
+            pd.concat(writer.log.rows, ignore_index=True), preserve_index=False
+        )
+        pq.write_table(table, parts / f"{index}.parquet")
+    writer.log.rows = []
+    return writer.log
+
+
+def write_all(
+    jobs: list[WriteJob], context: tuple[CityConfig, pd.DataFrame, Path, str, Path], workers: int
+) -> list[DeliveryLog]:
+    """Run the write jobs, in ``workers`` forked processes; logs come back in job order."""
+    global _JOBS, _CONTEXT
+    _JOBS, _CONTEXT = jobs, context
+    try:
+        if workers <= 1:
+            return [_run_job(i) for i in range(len(jobs))]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_run_job, range(len(jobs)), chunksize=1)
+    finally:
+        _JOBS, _CONTEXT = [], None
+
+
 @dataclass
 class Summary:
     out_dir: Path
@@ -51,8 +131,14 @@ class Summary:
         )
 
 
-def generate(config: CityConfig, out_dir: Path, log: Callable[[str], None] = print) -> Summary:
-    """Write ``out_dir/inbox`` (the deliveries) and ``out_dir/truth`` (what the generator knows)."""
+def generate(
+    config: CityConfig, out_dir: Path, log: Callable[[str], None] = print, workers: int = 2
+) -> Summary:
+    """Write ``out_dir/inbox`` (the deliveries) and ``out_dir/truth`` (what the generator knows).
+
+    Files are written by ``workers`` processes (forked, so they share the
+    built city); the output does not depend on how many.
+    """
     inbox, truth_dir = out_dir / "inbox", out_dir / "truth"
     for folder in (inbox, truth_dir):
         if folder.exists():
@@ -78,13 +164,14 @@ def generate(config: CityConfig, out_dir: Path, log: Callable[[str], None] = pri
     records = build_health_records(config, geo, people)
     lap("health records")
 
-    writer = InboxWriter(config, people.persons, inbox, geo.unregistered_code)
-    writer.write("institution", institution_snapshots(config, geo))
-    writer.write("team", records.team)
-    lap("write registries")
-    for day in month_ends(config):
-        writer.write("population", population_snapshot(people, geo, day))
-    lap("write population")
+    jobs = [
+        WriteJob("institution", partial(institution_snapshots, config, geo)),
+        WriteJob("team", partial(_whole, records.team)),
+    ]
+    jobs += [
+        WriteJob("population", partial(population_snapshot, people, geo, day))
+        for day in month_ends(config)
+    ]
     for name, frame in (
         ("birth", vision.birth),
         ("eye_check", vision.eye_check),
@@ -95,8 +182,11 @@ def generate(config: CityConfig, out_dir: Path, log: Callable[[str], None] = pri
         ("contract", records.contract),
         ("transfer", records.transfer),
     ):
-        writer.write(name, frame)
-        lap(f"write {name}")
+        jobs += feed_jobs(config, name, frame)
+    parts = truth_dir / "_parts"
+    parts.mkdir()
+    logs = write_all(jobs, (config, people.persons, inbox, geo.unregistered_code, parts), workers)
+    lap("write deliveries")
 
     feed_names = {"team", "ehr_record", "ehr_service", "contract", "transfer"}
     record_truth = {
@@ -104,7 +194,7 @@ def generate(config: CityConfig, out_dir: Path, log: Callable[[str], None] = pri
         for f in fields(records)
         if f.name not in feed_names and isinstance(getattr(records, f.name), pd.DataFrame)
     }
-    files = write_truth(truth_dir, config, geo, people, vision, education, record_truth, writer.log)
+    files = write_truth(truth_dir, geo, people, vision, education, record_truth, logs, parts)
     (truth_dir / "config.json").write_text(
         json.dumps(asdict(config), default=str, indent=2, ensure_ascii=False) + "\n"
     )

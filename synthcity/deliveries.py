@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,31 +72,188 @@ class SenderHabits:
 
 @dataclass
 class DeliveryLog:
+    """What one writer wrote. File ids are local to the log until :func:`merge_logs`."""
+
     files: list[dict[str, object]] = field(default_factory=list)
     rows: list[pd.DataFrame] = field(default_factory=list)  # file_id, row, record
-    defects: list[pd.DataFrame] = field(
-        default_factory=list
-    )  # file_id, row, column, kind, delivered
+    defects: list[pd.DataFrame] = field(default_factory=list)  # file_id, row, column, kind, ...
 
     def next_id(self) -> int:
         return len(self.files)
 
-    def file_table(self) -> pd.DataFrame:
-        """The files, with every byte-identical copy marked a duplicate of the first.
 
-        Edge rule 4: of identical bytes under several names the first in order
-        of (feed, business date, institution, sequence, path) is the delivery.
-        Unchanged monthly registry snapshots are such copies too.
-        """
-        files = pd.DataFrame(self.files)
-        if files.empty:
-            return files
-        ranked = files.sort_values(["feed", "business_day", "sender", "seq", "path"], kind="stable")
-        first = ranked.groupby("sha256")["file_id"].transform("first")
-        copies = ranked.index[ranked["file_id"] != first]
-        files.loc[copies, "duplicate_of"] = first.loc[copies]
-        files.loc[copies, "expected"] = "duplicate"
-        return files
+FILE_ORDER = ["feed", "business_day", "sender", "seq", "path"]
+
+
+def merge_logs(logs: list[DeliveryLog]) -> tuple[pd.DataFrame, list[np.ndarray]]:
+    """All files of all writers, numbered in one order that does not depend on who wrote first.
+
+    Returns the file table and, per log, the array mapping its local ids to
+    the final ones. Every byte-identical copy is marked a duplicate of the
+    first copy (edge rule 4: the first in order of feed, business date,
+    institution, sequence, path is the delivery); unchanged monthly registry
+    snapshots are such copies too.
+    """
+    parts = [pd.DataFrame(log.files).assign(_log=i) for i, log in enumerate(logs) if log.files]
+    files = pd.concat(parts, ignore_index=True).sort_values(FILE_ORDER, kind="stable")
+    files = files.reset_index(drop=True)
+    local_to_final = [np.full(len(log.files), -1, dtype=np.int64) for log in logs]
+    for final, (log_index, local) in enumerate(zip(files["_log"], files["file_id"], strict=True)):
+        local_to_final[log_index][local] = final
+    files["duplicate_of"] = [
+        local_to_final[log_index][dup] if dup >= 0 else -1
+        for log_index, dup in zip(files["_log"], files["duplicate_of"], strict=True)
+    ]
+    files["file_id"] = np.arange(len(files))
+    first = files.groupby("sha256")["file_id"].transform("first")
+    copies = files.index[files["file_id"] != first]
+    files.loc[copies, "duplicate_of"] = first.loc[copies]
+    files.loc[copies, "expected"] = "duplicate"
+    return files.drop(columns="_log"), local_to_final
+
+
+LINES_PER_CHUNK = 250_000  # rows rendered to text at a time: bounds memory for 9 M-row files
+
+
+def _csv_lines(
+    layout: list[str], columns: dict[str, pa.Array], s: int, e: int, line_end: str
+) -> Iterator[bytes]:
+    """The CSV lines of rows ``s``..``e`` as UTF-8 chunks of whole lines."""
+    for lo in range(s, e, LINES_PER_CHUNK):
+        n = min(LINES_PER_CHUNK, e - lo)
+        fields = [
+            csv_field(columns[h].slice(lo, n), h in FREE_TEXT or h in EXTRA_COLUMNS) for h in layout
+        ]
+        lines = pc.binary_join_element_wise(*fields, ",")
+        lines = pc.binary_join_element_wise(lines, pa.scalar(line_end), "")
+        offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
+        first, last = offsets[lines.offset], offsets[lines.offset + len(lines)]
+        yield bytes(memoryview(lines.buffers()[2])[first:last])
+
+
+@dataclass(frozen=True)
+class FilePlan:
+    """Which files of a feed get which file-level defect.
+
+    Decided once per feed from the file keys alone, so a feed can then be
+    written in several jobs (by business days) with the same result.
+    Frames hold ``_sender``, ``_business_day`` and, for ``defects``, ``kind``.
+    """
+
+    defects: pd.DataFrame  # in place (missing column, truncated, bad IDs) or extra copies
+    history_senders: frozenset[str]  # senders whose first-day file is their history load
+    history_day: int
+    resends: pd.DataFrame  # byte-identical re-deliveries of a file
+    empties: pd.DataFrame  # header-only files
+
+    @classmethod
+    def none(cls) -> FilePlan:
+        empty = pd.DataFrame(
+            {"_sender": pd.Series([], dtype=object), "_business_day": pd.Series([], dtype=np.int64)}
+        )
+        return cls(empty.assign(kind=pd.Series([], dtype=object)), frozenset(), -1, empty, empty)
+
+
+IN_PLACE = ("missing_required_column", "truncated", "bad_id_batch")
+COPIES = ("correction", "unknown_institution", "bad_file_name")
+
+
+def plan_files(config: CityConfig, feed: Feed, frame: pd.DataFrame) -> FilePlan:
+    """Pick the files that get each file-level defect (each enabled one at least once)."""
+    if feed.name == "population" or frame.empty:
+        return FilePlan.none()
+    rng = config.rng("file-defects:" + feed.name)
+    r = config.defects
+    # a sender's first-day file that carries rows updated before the period is its history load
+    first_day = frame["_business_day"] == config.start_day
+    history_senders = frozenset(
+        frame.loc[first_day & (frame["_update_day"] < config.start_day), "_sender"].unique()
+    )
+    sizes = frame.groupby(["_sender", "_business_day"], sort=True).size().rename("rows")
+    files = sizes.reset_index()
+    ordinary = ~(
+        files["_sender"].isin(history_senders) & (files["_business_day"] == config.start_day)
+    )
+    candidates = files[ordinary & (files["rows"] >= 2)].reset_index(drop=True)
+    picks = []
+    taken = np.zeros(len(candidates), dtype=bool)
+    rates = {
+        "correction": r.corrected_redelivery,
+        "unknown_institution": r.unknown_institution,
+        "bad_file_name": r.bad_file_name,
+        "missing_required_column": r.missing_required_column,
+        "truncated": r.truncated_file,
+        "bad_id_batch": r.bad_id_batch,
+    }
+    for kind, rate in rates.items():
+        if rate <= 0 or (kind == "truncated" and feed.file_format == "xlsx") or not len(candidates):
+            continue
+        chosen = (rng.random(len(candidates)) < rate) & ~taken
+        if not chosen.any() and (~taken).any():  # every enabled defect appears at least once
+            free = np.flatnonzero(~taken)
+            chosen[free[rng.integers(0, len(free))]] = True
+        taken |= chosen
+        picks.append(candidates.loc[chosen, ["_sender", "_business_day"]].assign(kind=kind))
+    defects = pd.concat(picks, ignore_index=True) if picks else FilePlan.none().defects
+    plain = candidates.loc[~taken, ["_sender", "_business_day"]].reset_index(drop=True)
+
+    def some(rate: float) -> pd.DataFrame:
+        if rate <= 0 or plain.empty:
+            return FilePlan.none().resends
+        n = min(len(plain), max(1, int(rng.binomial(len(plain), rate))))
+        return plain.iloc[np.sort(rng.choice(len(plain), size=n, replace=False))]
+
+    resends = some(r.duplicate_file)
+    # a header-only file the day after a delivery; one per sender (two would be byte-equal)
+    empties = some(r.empty_file).drop_duplicates("_sender")
+    empties = empties.assign(_business_day=empties["_business_day"] + 1)
+    existing = pd.MultiIndex.from_frame(files[["_sender", "_business_day"]])
+    clash = pd.MultiIndex.from_frame(empties[["_sender", "_business_day"]]).isin(existing)
+    empties = empties[~clash & (empties["_business_day"] <= config.end_day)]
+    return FilePlan(
+        defects,
+        history_senders,
+        config.start_day,
+        resends.reset_index(drop=True),
+        empties.reset_index(drop=True),
+    )
+
+
+def apply_plan(frame: pd.DataFrame, plan: FilePlan, unregistered_code: str) -> pd.DataFrame:
+    """Tag each row with its file's defect and add the rows of corrected and misdirected copies."""
+    frame = frame.assign(_seq=1, _tag="normal")
+    history = frame["_sender"].isin(list(plan.history_senders)) & (
+        frame["_business_day"] == plan.history_day
+    )
+    frame.loc[history, "_tag"] = "history"
+    keys = pd.MultiIndex.from_frame(frame[["_sender", "_business_day"]])
+    extra = []
+    for kind, picked in plan.defects.groupby("kind", sort=False):
+        hit = keys.isin(pd.MultiIndex.from_frame(picked[["_sender", "_business_day"]]))
+        if not hit.any():
+            continue
+        if kind in IN_PLACE:
+            frame.loc[hit, "_tag"] = kind
+            continue
+        rows = frame[hit].copy()
+        rows["_tag"] = kind
+        rows["_record"] = rows["_record"] + ":" + str(kind)
+        by_file = rows.groupby(["_sender", "_business_day"])
+        if kind in ("unknown_institution", "bad_file_name"):
+            # not a byte copy of the original: these are rejected, not duplicates (edge rule 4)
+            rows = rows.drop(index=by_file.head(1).index)
+        if kind == "correction":
+            # the corrected file drops its last row and re-stamps its first an hour later
+            rows["_seq"] = 2
+            rows = rows.drop(index=by_file.tail(1).index)
+            first = rows.groupby(["_sender", "_business_day"]).head(1).index
+            rows.loc[first, "_update_second"] = np.minimum(
+                rows.loc[first, "_update_second"] + 3600, 86399
+            )
+        elif kind == "unknown_institution":
+            rows["_sender"] = unregistered_code
+        extra.append(rows)
+    return pd.concat([frame, *extra], ignore_index=True) if extra else frame
 
 
 class InboxWriter:
@@ -141,79 +300,13 @@ class InboxWriter:
             self.person_u[feed] = self.config.rng("person-form:" + feed).random(len(self.persons))
         return self.person_u[feed]
 
-    # -- planning: which files get which defect ----------------------------------------
-    def plan_defects(self, feed: Feed, frame: pd.DataFrame) -> pd.DataFrame:
-        """Adds the rows of corrected, misdirected and misnamed copies; tags files."""
-        rng = self.config.rng("file-defects:" + feed.name)
-        frame = frame.assign(_seq=1, _tag="normal")
-        # a sender's first-day file that carries rows updated before the period is its history load
-        old = frame["_update_day"] < self.config.start_day
-        history_senders = frame.loc[
-            old & (frame["_business_day"] == self.config.start_day), "_sender"
-        ].unique()
-        history = (frame["_business_day"] == self.config.start_day) & frame["_sender"].isin(
-            history_senders
-        )
-        frame.loc[history, "_tag"] = "history"
-        sizes = frame.loc[~history].groupby(["_sender", "_business_day"], sort=True).size()
-        files = sizes[sizes >= 2].reset_index()[["_sender", "_business_day"]]
-        if files.empty or feed.mode == "snapshot" and feed.name == "population":
-            return frame
-        r = self.rates
-        picks: dict[str, pd.DataFrame] = {}
-        taken = np.zeros(len(files), dtype=bool)
-        for kind, rate in (
-            ("correction", r.corrected_redelivery),
-            ("unknown_institution", r.unknown_institution),
-            ("bad_file_name", r.bad_file_name),
-            ("missing_required_column", r.missing_required_column),
-            ("truncated", r.truncated_file),
-            ("bad_id_batch", r.bad_id_batch),
-        ):
-            if rate <= 0 or (kind == "truncated" and feed.file_format == "xlsx"):
-                continue
-            chosen = (rng.random(len(files)) < rate) & ~taken
-            if not chosen.any():  # every enabled defect appears at least once
-                free = np.flatnonzero(~taken)
-                if len(free) == 0:
-                    continue
-                chosen[free[rng.integers(0, len(free))]] = True
-            taken |= chosen
-            picks[kind] = files[chosen]
-        extra = []
-        for kind, picked in picks.items():
-            if kind in ("missing_required_column", "truncated", "bad_id_batch"):
-                key = pd.MultiIndex.from_frame(picked)
-                hit = pd.MultiIndex.from_frame(frame[["_sender", "_business_day"]]).isin(key)
-                frame.loc[hit & (frame["_tag"] == "normal"), "_tag"] = kind
-                continue
-            rows = frame.merge(picked, on=["_sender", "_business_day"])
-            rows["_tag"] = kind
-            rows["_record"] = rows["_record"] + ":" + kind
-            if kind in ("unknown_institution", "bad_file_name"):
-                # not a byte copy of the original: these are rejected, not duplicates (edge rule 4)
-                rows = rows.drop(index=rows.groupby(["_sender", "_business_day"]).head(1).index)
-            if kind == "correction":
-                # the corrected file drops its last row and re-stamps its first an hour later
-                rows["_seq"] = 2
-                last = rows.groupby(["_sender", "_business_day"]).tail(1).index
-                rows = rows.drop(index=last)
-                first = rows.groupby(["_sender", "_business_day"]).head(1).index
-                rows.loc[first, "_update_second"] = np.minimum(
-                    rows.loc[first, "_update_second"] + 3600, 86399
-                )
-            elif kind == "unknown_institution":
-                rows["_sender"] = self.unregistered_code
-            extra.append(rows)
-        return pd.concat([frame, *extra], ignore_index=True) if extra else frame
-
     # -- writing ----------------------------------------------------------------------
-    def write(self, feed_name: str, frame: pd.DataFrame) -> None:
-        """Write every file of ``frame`` (all rows of one feed, or one snapshot)."""
+    def write(self, feed_name: str, frame: pd.DataFrame, plan: FilePlan) -> None:
+        """Write every file of ``frame`` (a feed, or the business days of it one job covers)."""
         feed = FEEDS[feed_name]
         if frame.empty:
             return
-        frame = self.plan_defects(feed, frame)
+        frame = apply_plan(frame, plan, self.unregistered_code)
         sender_code = pd.factorize(frame["_sender"], sort=True)[0]
         tag_code = pd.factorize(frame["_tag"], sort=True)[0]
         day, seq = frame["_business_day"].to_numpy(), frame["_seq"].to_numpy()
@@ -221,7 +314,7 @@ class InboxWriter:
         if (order != np.arange(len(order))).any():
             frame = frame.take(order).reset_index(drop=True)
             sender_code, tag_code, day, seq = (a[order] for a in (sender_code, tag_code, day, seq))
-        rng = self.config.rng("rows:" + feed_name + ":" + str(int(day[0])))
+        rng = self.config.rng("rows:" + feed_name + ":" + str(int(day.min())))
         senders = frame["_sender"].to_numpy()
         sender_starts = np.flatnonzero(np.append(True, sender_code[1:] != sender_code[:-1]))
         # one habits lookup per sender, not per row
@@ -248,7 +341,7 @@ class InboxWriter:
         else:
             file_ids = self._write_csv(feed, frame, texts, starts, ends, rng)
         self._log_rows(feed, frame, starts, ends, file_ids, defects)
-        self._empty_and_duplicates(feed)
+        self._resends_and_empties(feed, plan, int(day.min()), int(day.max()))
 
     def _log_rows(
         self,
@@ -290,7 +383,10 @@ class InboxWriter:
 
         chosen = rows[rng.random(len(rows)) < 0.35]
         values = texts[column].take(pa.array(chosen)).to_pylist()
-        keep = [i for i, v in enumerate(values) if v]
+        # only canonical 18-character IDs: a 15-digit one has no check character to break
+        keep = [
+            i for i, v in enumerate(values) if v and len(v) == 18 and v.isascii() and " " not in v
+        ]
         chosen = chosen[keep]
         new = [_bad_check(values[i], rng) for i in keep]
         texts[column] = _replace(texts[column], chosen, new)
@@ -335,65 +431,64 @@ class InboxWriter:
         seqs = frame["_seq"].to_numpy()
         tags = frame["_tag"].to_numpy()
         file_ids = np.full(len(starts), -1, dtype=np.int64)
-        # rows of one sender are contiguous: render each sender's lines in its own layout
+        # rows of one sender are contiguous: each sender's lines in its own layout
         sender_change = np.flatnonzero(np.append(True, senders[1:] != senders[:-1]))
         sender_end = np.append(sender_change[1:], len(frame))
         for a, b in zip(sender_change, sender_end, strict=True):
             sender = str(senders[a])
             habits = self.habits_of(feed, sender)
             layout = self._layout(feed, habits, sender)
-            columns = [
-                csv_field(texts[h].slice(a, b - a), h in FREE_TEXT)
-                if h in texts
-                else csv_field(self._extra_values(h, b - a, rng))
+            columns = {
+                h: texts[h].slice(a, b - a) if h in texts else self._extra_values(h, b - a, rng)
                 for h in layout
-            ]
-            lines = pc.binary_join_element_wise(*columns, ",")
-            lines = pc.binary_join_element_wise(lines, pa.scalar(habits.line_end), "").cast(
-                pa.large_string()
-            )
-            offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[
-                lines.offset : lines.offset + len(lines) + 1
-            ]
-            data = memoryview(lines.buffers()[2])
+            }
             header = ",".join(layout) + habits.line_end
             first, last = np.searchsorted(starts, [a, b])
             for f in range(first, last):
-                s, e = starts[f], ends[f]
-                tag = str(tags[s])
-                body = bytes(data[offsets[s - a] : offsets[e - a]])
-                head, detail = header, ""
-                if tag == "missing_required_column":
-                    body, head, detail = self._drop_column(
-                        feed, layout, columns, s - a, e - a, habits
+                s, e = starts[f] - a, ends[f] - a
+                tag = str(tags[a + s])
+                detail = ""
+                if tag in ("missing_required_column", "truncated"):
+                    content, detail = self._broken_file(feed, layout, columns, s, e, habits, tag)
+                    chunks: Iterator[bytes] = iter([content])
+                else:
+                    chunks = itertools.chain(
+                        [header.encode()], _csv_lines(layout, columns, s, e, habits.line_end)
                     )
-                content = head.encode() + body
-                if tag == "truncated":  # the transfer broke off in the middle of the last line
-                    text = content.decode().rstrip("\r\n")
-                    last_line = text.rsplit("\n", 1)[-1]
-                    content = text[: len(text) - max(1, len(last_line) // 2)].encode()
                 file_ids[f] = self._emit(
-                    feed, sender, int(days[s]), int(seqs[s]), tag, content, habits, e - s, detail
+                    feed,
+                    sender,
+                    int(days[a + s]),
+                    int(seqs[a + s]),
+                    tag,
+                    chunks,
+                    habits,
+                    e - s,
+                    detail,
                 )
         return file_ids
 
-    def _drop_column(
+    def _broken_file(
         self,
         feed: Feed,
         layout: list[str],
-        columns: list[pa.Array],
+        columns: dict[str, pa.Array],
         s: int,
         e: int,
         habits: SenderHabits,
-    ) -> tuple[bytes, str, str]:
-        required = [
-            h for h in feed.required if h not in feed.key and h != "更新时间"
-        ] or feed.required
-        dropped = required[len(layout) % len(required)]
-        keep = [i for i, h in enumerate(layout) if h != dropped]
-        lines = pc.binary_join_element_wise(*[columns[i].slice(s, e - s) for i in keep], ",")
-        body = (habits.line_end.join(lines.to_pylist()) + habits.line_end).encode()
-        return body, ",".join(layout[i] for i in keep) + habits.line_end, dropped
+        tag: str,
+    ) -> tuple[bytes, str]:
+        """A file missing a required column, or one whose transfer broke off mid-line."""
+        if tag == "missing_required_column":
+            required = [h for h in feed.required if h not in feed.key and h != "更新时间"]
+            dropped = (required or feed.required)[len(layout) % len(required or feed.required)]
+            kept = [h for h in layout if h != dropped]
+            body = b"".join(_csv_lines(kept, columns, s, e, habits.line_end))
+            return (",".join(kept) + habits.line_end).encode() + body, dropped
+        body = b"".join(_csv_lines(layout, columns, s, e, habits.line_end))
+        text = ((",".join(layout) + habits.line_end).encode() + body).decode().rstrip("\r\n")
+        last_line = text.rsplit("\n", 1)[-1]
+        return text[: len(text) - max(1, len(last_line) // 2)].encode(), ""
 
     def _emit(
         self,
@@ -402,20 +497,28 @@ class InboxWriter:
         day: int,
         seq: int,
         tag: str,
-        content: bytes,
+        chunks: Iterator[bytes],
         habits: SenderHabits,
         data_rows: int,
         detail: str = "",
         encode: bool = True,
     ) -> int:
-        """Write one file and log it; returns its file id."""
-        encoding = habits.encoding
-        if encode and encoding != "utf-8":
-            content = content.decode("utf-8").encode(encoding)
+        """Write one file from UTF-8 chunks (each ends at a line end) and log it; returns its id."""
+        encoding = habits.encoding if encode else "xlsx"
         folder = self.inbox / feed.name / from_day(day).strftime("%Y%m")
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / self._file_name(feed, sender, day, seq, tag)
-        path.write_bytes(content)
+        digest = hashlib.sha256()
+        size = 0
+        with path.open("wb") as out:
+            for i, chunk in enumerate(chunks):
+                if encoding == "gb18030":
+                    chunk = chunk.decode("utf-8").encode("gb18030")
+                elif encoding == "utf-8-sig" and i == 0:
+                    chunk = b"\xef\xbb\xbf" + chunk
+                digest.update(chunk)
+                out.write(chunk)
+                size += len(chunk)
         file_id = self.log.next_id()
         self.log.files.append(
             {
@@ -426,69 +529,52 @@ class InboxWriter:
                 "business_day": day,
                 "seq": seq,
                 "format": feed.file_format,
-                "encoding": encoding if encode else "xlsx",
+                "encoding": encoding,
                 "line_end": "crlf" if habits.line_end == "\r\n" else "lf",
                 "defect": tag,
                 "defect_detail": detail,
                 "expected": EXPECTED_OUTCOME[tag],
                 "data_rows": data_rows,
                 "malformed_rows": 1 if tag == "truncated" else 0,
-                "sha256": hashlib.sha256(content).hexdigest(),
-                "bytes": len(content),
+                "sha256": digest.hexdigest(),
+                "bytes": size,
                 "duplicate_of": -1,
             }
         )
         return file_id
 
-    def _empty_and_duplicates(self, feed: Feed) -> None:
-        """A header-only file and byte-identical re-sends of already written files."""
-        rng = self.config.rng("extra-files:" + feed.name)
-        mine = [
-            f
+    def _resends_and_empties(
+        self, feed: Feed, plan: FilePlan, first_day: int, last_day: int
+    ) -> None:
+        """The plan's byte-identical re-sends and header-only files among these business days."""
+        written = {
+            (f["sender"], f["business_day"]): f
             for f in self.log.files
-            if f["feed"] == feed.name and f["defect"] in ("normal", "history")
-        ]
-        if not mine or feed.name == "population":
-            return
-        if self.rates.empty_file > 0:
-            n_empty = max(1, int(rng.binomial(len(mine), self.rates.empty_file)))
-            used_senders: set[object] = (
-                set()
-            )  # two header-only files of one sender would be byte-equal
-            for i in rng.choice(len(mine), size=min(n_empty, len(mine)), replace=False):
-                src = mine[int(i)]
-                if src["sender"] in used_senders:
-                    continue
-                used_senders.add(src["sender"])
-                habits = self.habits_of(feed, str(src["sender"]))
-                day = int(str(src["business_day"])) + 1
-                if day > self.config.end_day or any(
-                    f["sender"] == src["sender"]
-                    and f["business_day"] == day
-                    and f["feed"] == feed.name
-                    for f in self.log.files
-                ):
-                    continue
-                header = ",".join(self._layout(feed, habits, str(src["sender"]))) + habits.line_end
-                self._emit(feed, str(src["sender"]), day, 1, "empty", header.encode(), habits, 0)
-        if self.rates.duplicate_file > 0:
-            n_dup = max(1, int(rng.binomial(len(mine), self.rates.duplicate_file)))
-            for i in rng.choice(len(mine), size=min(n_dup, len(mine)), replace=False):
-                src = mine[int(i)]
-                source = self.inbox / str(src["path"])
-                target = self.inbox / feed.name / "resend" / source.name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(source.read_bytes())
-                self.log.files.append(
-                    {
-                        **src,
-                        "file_id": self.log.next_id(),
-                        "path": str(target.relative_to(self.inbox)),
-                        "defect": "duplicate",
-                        "expected": "duplicate",
-                        "duplicate_of": src["file_id"],
-                    }
-                )
+            if f["feed"] == feed.name and f["defect"] == "normal"
+        }
+        for sender, day in plan.resends[["_sender", "_business_day"]].itertuples(index=False):
+            src = written.get((sender, day))
+            if src is None:
+                continue  # written by the job that covers that day
+            source = self.inbox / str(src["path"])
+            target = self.inbox / feed.name / "resend" / source.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(source.read_bytes())
+            self.log.files.append(
+                {
+                    **src,
+                    "file_id": self.log.next_id(),
+                    "path": str(target.relative_to(self.inbox)),
+                    "defect": "duplicate",
+                    "expected": "duplicate",
+                    "duplicate_of": src["file_id"],
+                }
+            )
+        for sender, day in plan.empties[["_sender", "_business_day"]].itertuples(index=False):
+            if first_day <= day <= last_day:
+                habits = self.habits_of(feed, sender)
+                header = ",".join(self._layout(feed, habits, sender)) + habits.line_end
+                self._emit(feed, sender, int(day), 1, "empty", iter([header.encode()]), habits, 0)
 
     def _write_xlsx(
         self,
@@ -565,7 +651,7 @@ class InboxWriter:
                 day,
                 int(frame["_seq"].iloc[s]),
                 tag,
-                buffer.getvalue(),
+                iter([buffer.getvalue()]),
                 habits,
                 e - s,
                 detail,

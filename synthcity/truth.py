@@ -27,9 +27,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .config import CityConfig
 from .dates import LONG_AGO, NEVER
-from .deliveries import DeliveryLog
+from .deliveries import DeliveryLog, merge_logs
 from .education import Education
 from .geography import Geography
 from .people import People
@@ -57,24 +56,21 @@ def _write(folder: Path, name: str, frame: pd.DataFrame) -> None:
 
 def write_truth(
     folder: Path,
-    config: CityConfig,
     geo: Geography,
     people: People,
     vision: Vision,
     education: Education,
     record_truth: dict[str, pd.DataFrame],
-    log: DeliveryLog,
+    logs: list[DeliveryLog],
+    parts: Path,
 ) -> pd.DataFrame:
-    del config
+    """Write every truth table; returns the file table (one row per delivered file)."""
+    streets = geo.streets["street_code"].to_numpy()
     _write(folder, "persons", people.persons.drop(columns=["update_second", "base_update_day"]))
     _write(
         folder,
         "residence",
-        people.residence.assign(
-            street_code=geo.streets["street_code"].to_numpy()[
-                people.residence["street_idx"].to_numpy()
-            ]
-        ),
+        people.residence.assign(street_code=streets[people.residence["street_idx"].to_numpy()]),
     )
     _write(folder, "streets", geo.streets)
     _write(folder, "institutions", geo.institutions)
@@ -82,9 +78,7 @@ def write_truth(
         folder,
         "kindergartens",
         education.kindergartens.assign(
-            street_code=geo.streets["street_code"].to_numpy()[
-                education.kindergartens["street_idx"].to_numpy()
-            ]
+            street_code=streets[education.kindergartens["street_idx"].to_numpy()]
         ),
     )
     _write(folder, "schools", education.schools)
@@ -93,19 +87,39 @@ def write_truth(
     _write(folder, "enrolments", education.enrolment_truth)
     for name, frame in record_truth.items():
         _write(folder, name, frame)
-    files = log.file_table()
+
+    files, local_to_final = merge_logs(logs)
     _write(folder, "deliveries", files)
-    rows = (
-        pd.concat(log.rows, ignore_index=True)
-        if log.rows
-        else pd.DataFrame({"file_id": [], "row": [], "record": []})
+    _write_delivered_rows(folder / "delivered_rows.parquet", parts, local_to_final)
+    defects = [
+        frame.assign(file_id=local_to_final[i][frame["file_id"].to_numpy()])
+        for i, log in enumerate(logs)
+        for frame in log.defects
+    ]
+    columns = ["file_id", "row", "column", "kind", "delivered"]
+    table = (
+        pd.concat(defects, ignore_index=True)[columns]
+        if defects
+        else pd.DataFrame(
+            {c: pd.Series([], dtype="int64" if c in ("file_id", "row") else str) for c in columns}
+        )
     )
-    _write(folder, "delivered_rows", rows)
-    defects = (
-        pd.concat(log.defects, ignore_index=True)
-        if log.defects
-        else pd.DataFrame({"file_id": [], "row": [], "column": [], "kind": [], "delivered": []})
-    )
-    _write(folder, "row_defects", defects[["file_id", "row", "column", "kind", "delivered"]])
+    _write(folder, "row_defects", table.sort_values(["file_id", "row", "column"], kind="stable"))
     (folder / "README.md").write_text((__doc__ or "").strip() + "\n", encoding="utf-8")
     return files
+
+
+def _write_delivered_rows(path: Path, parts: Path, local_to_final: list[np.ndarray]) -> None:
+    """Stream the writers' row logs into one file, with final file ids, in file order."""
+    schema = pa.schema([("file_id", pa.int32()), ("row", pa.int32()), ("record", pa.string())])
+    with pq.ParquetWriter(path, schema, compression="zstd") as out:
+        for index, ids in enumerate(local_to_final):
+            part = parts / f"{index}.parquet"
+            if not part.exists():
+                continue
+            frame = pq.read_table(part).to_pandas()
+            frame["file_id"] = ids[frame["file_id"].to_numpy()].astype(np.int32)
+            frame = frame.sort_values(["file_id", "row"], kind="stable")
+            out.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
+            part.unlink()
+    parts.rmdir()

@@ -108,7 +108,10 @@ def build_births(
     n = len(kids)
     district = kids["hukou_code"].to_numpy()
     hospitals = geo.institutions[(geo.institutions["category"] == "A") & geo.institutions["active"]]
-    hosp_by_district = hospitals.groupby("district_code")["institution_code"].first().to_dict()
+    hosp_by_district = {
+        str(k): str(v)
+        for k, v in hospitals.groupby("district_code")["institution_code"].first().items()
+    }
     at_mch = rng.random(n) < 0.4
     facility = np.where(
         at_mch,
@@ -249,15 +252,11 @@ def build_vision(config: CityConfig, geo: Geography, people: People) -> Vision:
     advice = np.where(abnormal, np.where(severe, 2, 1), 0)
     result_only = ~abnormal & (rng.random(n) < 0.005)  # 检查结果 2 with no advice: does not flag
     result = np.where(abnormal | result_only, 2, 1)
-    referral_to = np.where(
-        advice == 2,
-        np.where(
-            at_mch,
-            geo.institutions.loc[geo.institutions["category"] == "A", "institution_code"].iloc[0],
-            mch,
-        ),
-        None,
+    # the district MCH refers to the city's eye hospital; everyone else to the district MCH
+    eye_hospital = str(
+        geo.institutions.loc[geo.institutions["category"] == "A", "institution_code"].iloc[0]
     )
+    referral_to = blank_unless(advice == 2, np.where(at_mch, eye_hospital, mch))
 
     checks = pd.DataFrame(
         {
@@ -376,7 +375,9 @@ def _eye_check_feed(
     inst = checks["institution"].to_numpy()
     inst_code, institutions = pd.factorize(inst, sort=True)
     inst_rng = config.rng("va-notation")
-    decimal = (inst_rng.random(len(institutions)) < config.defects.decimal_va_institution)[inst_code]
+    decimal = (inst_rng.random(len(institutions)) < config.defects.decimal_va_institution)[
+        inst_code
+    ]
     omit = (inst_rng.random(len(institutions)) < config.defects.omit_va_method)[inst_code]
     measured = checks["va_right"].to_numpy() >= 0
     method = blank_unless(measured & ~omit, np.where(decimal, "2", "1"))

@@ -40,7 +40,7 @@ def persons(demo_city: City) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def residents_at_start(demo_city: City, persons: pd.DataFrame) -> pd.DataFrame:
-    """Residents (常住) on the first day, with their district, as the population database shows them."""
+    """Residents (常住) on the first day with their district, as the population database shows."""
     start = pd.Timestamp(demo_city.config.start)
     r = demo_city.truth("residence")
     frm, to = pd.to_datetime(r["from_day"]), pd.to_datetime(r["to_day"])
