@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import shutil
@@ -24,7 +25,7 @@ from .geography import build_geography
 from .people import build_people
 from .records import build_health_records
 from .snapshots import institution_snapshots, month_ends, population_snapshot
-from .truth import write_truth
+from .truth import write_city_truth, write_delivery_truth
 from .vision import build_vision
 
 FEED_ORDER = (
@@ -110,9 +111,12 @@ def write_all(
     try:
         if workers <= 1:
             return [_run_job(i) for i in range(len(jobs))]
+        # frozen objects are skipped by the collector, so forked workers do not copy their pages
+        gc.freeze()
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             return pool.map(_run_job, range(len(jobs)), chunksize=1)
     finally:
+        gc.unfreeze()
         _JOBS, _CONTEXT = [], None
 
 
@@ -164,6 +168,20 @@ def generate(
     records = build_health_records(config, geo, people)
     lap("health records")
 
+    feed_names = {"team", "ehr_record", "ehr_service", "contract", "transfer"}
+    record_truth = {
+        f.name: getattr(records, f.name)
+        for f in fields(records)
+        if f.name not in feed_names and isinstance(getattr(records, f.name), pd.DataFrame)
+    }
+    write_city_truth(truth_dir, geo, people, vision, education, record_truth)
+    persons = len(people.persons)
+    # written: free them before the writers fork
+    for name in record_truth:
+        setattr(records, name, pd.DataFrame())
+    vision.checks_truth = vision.births_truth = pd.DataFrame()
+    lap("write city truth")
+
     jobs = [
         WriteJob("institution", partial(institution_snapshots, config, geo)),
         WriteJob("team", partial(_whole, records.team)),
@@ -188,15 +206,9 @@ def generate(
     logs = write_all(jobs, (config, people.persons, inbox, geo.unregistered_code, parts), workers)
     lap("write deliveries")
 
-    feed_names = {"team", "ehr_record", "ehr_service", "contract", "transfer"}
-    record_truth = {
-        f.name: getattr(records, f.name)
-        for f in fields(records)
-        if f.name not in feed_names and isinstance(getattr(records, f.name), pd.DataFrame)
-    }
-    files = write_truth(truth_dir, geo, people, vision, education, record_truth, logs, parts)
+    files = write_delivery_truth(truth_dir, logs, parts)
     (truth_dir / "config.json").write_text(
         json.dumps(asdict(config), default=str, indent=2, ensure_ascii=False) + "\n"
     )
     lap("write truth")
-    return Summary(out_dir=out_dir, seconds=seconds, files=files, persons=len(people.persons))
+    return Summary(out_dir=out_dir, seconds=seconds, files=files, persons=persons)

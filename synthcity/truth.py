@@ -54,17 +54,15 @@ def _write(folder: Path, name: str, frame: pd.DataFrame) -> None:
     pq.write_table(table, folder / f"{name}.parquet", compression="zstd")
 
 
-def write_truth(
+def write_city_truth(
     folder: Path,
     geo: Geography,
     people: People,
     vision: Vision,
     education: Education,
     record_truth: dict[str, pd.DataFrame],
-    logs: list[DeliveryLog],
-    parts: Path,
-) -> pd.DataFrame:
-    """Write every truth table; returns the file table (one row per delivered file)."""
+) -> None:
+    """Everything the generator knows about the city itself (before any file is written)."""
     streets = geo.streets["street_code"].to_numpy()
     _write(folder, "persons", people.persons.drop(columns=["update_second", "base_update_day"]))
     _write(
@@ -87,7 +85,11 @@ def write_truth(
     _write(folder, "enrolments", education.enrolment_truth)
     for name, frame in record_truth.items():
         _write(folder, name, frame)
+    (folder / "README.md").write_text((__doc__ or "").strip() + "\n", encoding="utf-8")
 
+
+def write_delivery_truth(folder: Path, logs: list[DeliveryLog], parts: Path) -> pd.DataFrame:
+    """The files written, the record each row carries, the deviations; returns the file table."""
     files, local_to_final = merge_logs(logs)
     _write(folder, "deliveries", files)
     _write_delivered_rows(folder / "delivered_rows.parquet", parts, local_to_final)
@@ -105,7 +107,6 @@ def write_truth(
         )
     )
     _write(folder, "row_defects", table.sort_values(["file_id", "row", "column"], kind="stable"))
-    (folder / "README.md").write_text((__doc__ or "").strip() + "\n", encoding="utf-8")
     return files
 
 
