@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +128,56 @@ def _csv_lines(
         offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
         first, last = offsets[lines.offset], offsets[lines.offset + len(lines)]
         yield bytes(memoryview(lines.buffers()[2])[first:last])
+
+
+BLOCK_ROWS = 1_000_000  # rows rendered per block (a block ends at a file end where it can)
+
+
+def _blocks(ends: np.ndarray, n: int) -> Iterator[tuple[int, int]]:
+    """Row blocks of about BLOCK_ROWS that end at a file end, unless one file is larger."""
+    lo = 0
+    while lo < n:
+        cut = int(np.searchsorted(ends, lo + BLOCK_ROWS, side="right")) - 1
+        hi = int(ends[cut]) if cut >= 0 and ends[cut] > lo else min(n, lo + BLOCK_ROWS)
+        yield lo, hi
+        lo = hi
+
+
+def _runs(
+    senders: np.ndarray, first: int, last: int, starts: np.ndarray
+) -> Iterator[tuple[int, int]]:
+    """Files ``first``..``last`` grouped into runs of one sender: (first file, end file)."""
+    f = first
+    while f < last:
+        g = f + 1
+        while g < last and senders[starts[g]] == senders[starts[f]]:
+            g += 1
+        yield f, g
+        f = g
+
+
+class _Sink:
+    """One delivery file being written: encodes UTF-8 chunks and hashes what it writes."""
+
+    def __init__(self, path: Path, encoding: str, entry: dict[str, object]) -> None:
+        self.out = path.open("wb")
+        self.encoding = encoding
+        self.entry = entry
+        self.digest = hashlib.sha256()
+        self.size = 0
+        if encoding == "utf-8-sig":
+            self._put(b"\xef\xbb\xbf")
+
+    def write(self, chunk: bytes) -> None:
+        """``chunk`` must end at a line end (it is re-encoded on its own)."""
+        if self.encoding == "gb18030":
+            chunk = chunk.decode("utf-8").encode("gb18030")
+        self._put(chunk)
+
+    def _put(self, data: bytes) -> None:
+        self.digest.update(data)
+        self.out.write(data)
+        self.size += len(data)
 
 
 @dataclass(frozen=True)
@@ -320,13 +369,6 @@ class InboxWriter:
         # one habits lookup per sender, not per row
         sender_style = [self.habits_of(feed, str(senders[a])).date_style for a in sender_starts]
         style = np.repeat(sender_style, np.diff(np.append(sender_starts, len(frame))))
-        texts, defects = render_frame(
-            feed, frame, self.persons, style, rng, self.rates, self._person_u(feed_name)
-        )
-        bad_batch = np.flatnonzero((frame["_tag"] == "bad_id_batch").to_numpy())
-        id_columns = [c.header for c in feed.columns if c.kind == "id"]
-        if len(bad_batch) and id_columns:
-            texts, defects = self._corrupt_batch(texts, defects, id_columns[0], bad_batch, rng)
         boundary = np.ones(len(frame), dtype=bool)
         boundary[1:] = (
             (sender_code[1:] != sender_code[:-1])
@@ -336,11 +378,27 @@ class InboxWriter:
         )
         starts = np.flatnonzero(boundary)
         ends = np.append(starts[1:], len(frame))
-        if feed.file_format == "xlsx":
-            file_ids = self._write_xlsx(feed, frame, texts, starts, ends, rng)
-        else:
-            file_ids = self._write_csv(feed, frame, texts, starts, ends, rng)
-        self._log_rows(feed, frame, starts, ends, file_ids, defects)
+        file_ids = np.full(len(starts), -1, dtype=np.int64)
+        sinks: dict[int, _Sink] = {}
+        found = []
+        # render a block of rows at a time: a 9 M-row snapshot never sits in memory as text
+        one_block = feed.file_format == "xlsx"
+        for lo, hi in [(0, len(frame))] if one_block else _blocks(ends, len(frame)):
+            block = frame.iloc[lo:hi]
+            texts, defects = render_frame(
+                feed, block, self.persons, style[lo:hi], rng, self.rates, self._person_u(feed_name)
+            )
+            bad_batch = np.flatnonzero((block["_tag"] == "bad_id_batch").to_numpy())
+            id_columns = [c.header for c in feed.columns if c.kind == "id"]
+            if len(bad_batch) and id_columns:
+                texts, defects = self._corrupt_batch(texts, defects, id_columns[0], bad_batch, rng)
+            table = defects.frame()
+            found.append(table.assign(row=table["row"] + lo))
+            if one_block:
+                file_ids = self._write_xlsx(feed, frame, texts, starts, ends, rng)
+            else:
+                self._write_csv(feed, frame, texts, lo, hi, starts, ends, rng, sinks, file_ids)
+        self._log_rows(feed, frame, starts, ends, file_ids, pd.concat(found, ignore_index=True))
         self._resends_and_empties(feed, plan, int(day.min()), int(day.max()))
 
     def _log_rows(
@@ -350,7 +408,7 @@ class InboxWriter:
         starts: np.ndarray,
         ends: np.ndarray,
         file_ids: np.ndarray,
-        defects: RowDefects,
+        found: pd.DataFrame,
     ) -> None:
         """Which record each data row carries, and the deviations, by file and row (1-based)."""
         sizes = ends - starts
@@ -366,7 +424,6 @@ class InboxWriter:
                     }
                 )
             )
-        found = defects.frame()
         if len(found):
             at = found["row"].to_numpy()
             self.log.defects.append(found.assign(file_id=file_ids[local[at]], row=row_in_file[at]))
@@ -422,51 +479,51 @@ class InboxWriter:
         feed: Feed,
         frame: pd.DataFrame,
         texts: dict[str, pa.Array],
+        lo: int,
+        hi: int,
         starts: np.ndarray,
         ends: np.ndarray,
         rng: np.random.Generator,
-    ) -> np.ndarray:
+        sinks: dict[int, _Sink],
+        file_ids: np.ndarray,
+    ) -> None:
+        """Write the rows ``lo``..``hi`` (rendered as ``texts``); files may span blocks."""
         senders = frame["_sender"].to_numpy()
         days = frame["_business_day"].to_numpy()
         seqs = frame["_seq"].to_numpy()
         tags = frame["_tag"].to_numpy()
-        file_ids = np.full(len(starts), -1, dtype=np.int64)
-        # rows of one sender are contiguous: each sender's lines in its own layout
-        sender_change = np.flatnonzero(np.append(True, senders[1:] != senders[:-1]))
-        sender_end = np.append(sender_change[1:], len(frame))
-        for a, b in zip(sender_change, sender_end, strict=True):
+        first = int(np.searchsorted(ends, lo, side="right"))
+        last = int(np.searchsorted(starts, hi))
+        for sender_first in _runs(senders, first, last, starts):
+            f0, f1 = sender_first
+            a, b = max(starts[f0], lo), min(ends[f1 - 1], hi)  # this sender's rows in the block
             sender = str(senders[a])
             habits = self.habits_of(feed, sender)
             layout = self._layout(feed, habits, sender)
             columns = {
-                h: texts[h].slice(a, b - a) if h in texts else self._extra_values(h, b - a, rng)
+                h: texts[h].slice(a - lo, b - a)
+                if h in texts
+                else self._extra_values(h, b - a, rng)
                 for h in layout
             }
-            header = ",".join(layout) + habits.line_end
-            first, last = np.searchsorted(starts, [a, b])
-            for f in range(first, last):
-                s, e = starts[f] - a, ends[f] - a
-                tag = str(tags[a + s])
-                detail = ""
-                if tag in ("missing_required_column", "truncated"):
-                    content, detail = self._broken_file(feed, layout, columns, s, e, habits, tag)
-                    chunks: Iterator[bytes] = iter([content])
-                else:
-                    chunks = itertools.chain(
-                        [header.encode()], _csv_lines(layout, columns, s, e, habits.line_end)
+            for f in range(f0, f1):
+                s, e = max(starts[f], a), min(ends[f], b)
+                tag = str(tags[s])
+                if tag in ("missing_required_column", "truncated"):  # small files, never split
+                    content, detail = self._broken_file(
+                        feed, layout, columns, s - a, e - a, habits, tag
                     )
-                file_ids[f] = self._emit(
-                    feed,
-                    sender,
-                    int(days[a + s]),
-                    int(seqs[a + s]),
-                    tag,
-                    chunks,
-                    habits,
-                    e - s,
-                    detail,
-                )
-        return file_ids
+                    sink = self._open(feed, sender, int(days[s]), int(seqs[s]), tag, habits, detail)
+                    sink.write(content)
+                    file_ids[f] = self._close(sink, int(ends[f] - starts[f]))
+                    continue
+                if f not in sinks:
+                    sinks[f] = self._open(feed, sender, int(days[s]), int(seqs[s]), tag, habits)
+                    sinks[f].write((",".join(layout) + habits.line_end).encode())
+                for chunk in _csv_lines(layout, columns, s - a, e - a, habits.line_end):
+                    sinks[f].write(chunk)
+                if ends[f] <= hi:
+                    file_ids[f] = self._close(sinks.pop(f), int(ends[f] - starts[f]))
 
     def _broken_file(
         self,
@@ -490,6 +547,52 @@ class InboxWriter:
         last_line = text.rsplit("\n", 1)[-1]
         return text[: len(text) - max(1, len(last_line) // 2)].encode(), ""
 
+    def _open(
+        self,
+        feed: Feed,
+        sender: str,
+        day: int,
+        seq: int,
+        tag: str,
+        habits: SenderHabits,
+        detail: str = "",
+        encode: bool = True,
+    ) -> _Sink:
+        folder = self.inbox / feed.name / from_day(day).strftime("%Y%m")
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / self._file_name(feed, sender, day, seq, tag)
+        entry = {
+            "path": str(path.relative_to(self.inbox)),
+            "feed": feed.name,
+            "sender": sender,
+            "business_day": day,
+            "seq": seq,
+            "format": feed.file_format,
+            "encoding": habits.encoding if encode else "xlsx",
+            "line_end": "crlf" if habits.line_end == "\r\n" else "lf",
+            "defect": tag,
+            "defect_detail": detail,
+            "expected": EXPECTED_OUTCOME[tag],
+            "malformed_rows": 1 if tag == "truncated" else 0,
+            "duplicate_of": -1,
+        }
+        return _Sink(path, habits.encoding if encode else "binary", entry)
+
+    def _close(self, sink: _Sink, data_rows: int) -> int:
+        """Finish a file and log it; returns its id."""
+        sink.out.close()
+        file_id = self.log.next_id()
+        self.log.files.append(
+            {
+                "file_id": file_id,
+                **sink.entry,
+                "data_rows": data_rows,
+                "sha256": sink.digest.hexdigest(),
+                "bytes": sink.size,
+            }
+        )
+        return file_id
+
     def _emit(
         self,
         feed: Feed,
@@ -497,51 +600,16 @@ class InboxWriter:
         day: int,
         seq: int,
         tag: str,
-        chunks: Iterator[bytes],
+        content: bytes,
         habits: SenderHabits,
         data_rows: int,
         detail: str = "",
         encode: bool = True,
     ) -> int:
-        """Write one file from UTF-8 chunks (each ends at a line end) and log it; returns its id."""
-        encoding = habits.encoding if encode else "xlsx"
-        folder = self.inbox / feed.name / from_day(day).strftime("%Y%m")
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / self._file_name(feed, sender, day, seq, tag)
-        digest = hashlib.sha256()
-        size = 0
-        with path.open("wb") as out:
-            for i, chunk in enumerate(chunks):
-                if encoding == "gb18030":
-                    chunk = chunk.decode("utf-8").encode("gb18030")
-                elif encoding == "utf-8-sig" and i == 0:
-                    chunk = b"\xef\xbb\xbf" + chunk
-                digest.update(chunk)
-                out.write(chunk)
-                size += len(chunk)
-        file_id = self.log.next_id()
-        self.log.files.append(
-            {
-                "file_id": file_id,
-                "path": str(path.relative_to(self.inbox)),
-                "feed": feed.name,
-                "sender": sender,
-                "business_day": day,
-                "seq": seq,
-                "format": feed.file_format,
-                "encoding": encoding,
-                "line_end": "crlf" if habits.line_end == "\r\n" else "lf",
-                "defect": tag,
-                "defect_detail": detail,
-                "expected": EXPECTED_OUTCOME[tag],
-                "data_rows": data_rows,
-                "malformed_rows": 1 if tag == "truncated" else 0,
-                "sha256": digest.hexdigest(),
-                "bytes": size,
-                "duplicate_of": -1,
-            }
-        )
-        return file_id
+        """Write a whole file at once (XLSX, header-only files)."""
+        sink = self._open(feed, sender, day, seq, tag, habits, detail, encode)
+        sink.write(content)
+        return self._close(sink, data_rows)
 
     def _resends_and_empties(
         self, feed: Feed, plan: FilePlan, first_day: int, last_day: int
@@ -574,7 +642,7 @@ class InboxWriter:
             if first_day <= day <= last_day:
                 habits = self.habits_of(feed, sender)
                 header = ",".join(self._layout(feed, habits, sender)) + habits.line_end
-                self._emit(feed, sender, int(day), 1, "empty", iter([header.encode()]), habits, 0)
+                self._emit(feed, sender, int(day), 1, "empty", header.encode(), habits, 0)
 
     def _write_xlsx(
         self,
@@ -651,7 +719,7 @@ class InboxWriter:
                 day,
                 int(frame["_seq"].iloc[s]),
                 tag,
-                iter([buffer.getvalue()]),
+                buffer.getvalue(),
                 habits,
                 e - s,
                 detail,

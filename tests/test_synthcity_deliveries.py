@@ -233,3 +233,35 @@ def test_correction_supersedes_the_same_sender_and_date(files: pd.DataFrame) -> 
     for c in corrections.itertuples():
         original = originals.loc[(c.feed, c.sender, c.business_day)]
         assert c.data_rows < int(original["data_rows"].max())
+
+
+def test_files_larger_than_a_render_block_are_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A population snapshot is rendered in blocks; the file must still be one clean CSV."""
+    import datetime as dt
+
+    from synthcity import deliveries
+    from synthcity.city import generate
+    from synthcity.config import CityConfig, DefectRates
+
+    monkeypatch.setattr(deliveries, "BLOCK_ROWS", 700)
+    monkeypatch.setattr(deliveries, "LINES_PER_CHUNK", 150)
+    config = CityConfig(
+        scale=0.001,
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2026, 2, 28),
+        defects=DefectRates(gb18030_file=1.0),
+    )
+    generate(config, tmp_path, log=lambda _: None)
+    files = pd.read_parquet(tmp_path / "truth" / "deliveries.parquet")
+    population = files[files["feed"] == "population"]
+    assert (population["data_rows"] > 5 * 700).all()
+    for f in population.itertuples():
+        delivery = read(tmp_path / "inbox" / f.path, REQUIRED["population"])
+        assert delivery.encoding == "gb18030"
+        assert len(delivery.rows) == f.data_rows
+        assert {len(r) for r in delivery.rows} == {len(delivery.header)}
+        ids = [r[delivery.header.index("身份证号")] for r in delivery.rows]
+        assert sum(normalize_id(v) is not None for v in ids) >= 0.99 * len(ids)
+        assert hashlib.sha256((tmp_path / "inbox" / f.path).read_bytes()).hexdigest() == f.sha256
