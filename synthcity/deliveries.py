@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 
 from .config import CityConfig, from_day
 from .contract import FEEDS, Feed
+from .dates import NEVER
 from .render import RowDefects, csv_field, render_frame
 
 # columns typed by people: the only ones that may need CSV quoting
@@ -143,17 +144,27 @@ def _blocks(ends: np.ndarray, n: int) -> Iterator[tuple[int, int]]:
         lo = hi
 
 
-def _runs(
-    senders: np.ndarray, first: int, last: int, starts: np.ndarray
-) -> Iterator[tuple[int, int]]:
-    """Files ``first``..``last`` grouped into runs of one sender: (first file, end file)."""
+def _runs(senders: np.ndarray, first: int, last: int) -> Iterator[tuple[int, int]]:
+    """Files ``first``..``last`` in runs of one sender: (first file, end file)."""
     f = first
     while f < last:
         g = f + 1
-        while g < last and senders[starts[g]] == senders[starts[f]]:
+        while g < last and senders[g] == senders[f]:
             g += 1
         yield f, g
         f = g
+
+
+@dataclass(frozen=True)
+class Files:
+    """The files of one write: row ranges and, per file, sender, business day, sequence, tag."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    sender: np.ndarray
+    day: np.ndarray
+    seq: np.ndarray
+    tag: np.ndarray
 
 
 class _Sink:
@@ -379,6 +390,15 @@ class InboxWriter:
         starts = np.flatnonzero(boundary)
         ends = np.append(starts[1:], len(frame))
         file_ids = np.full(len(starts), -1, dtype=np.int64)
+        # per file, not per row: converting millions of Arrow strings to Python is slow
+        files = Files(
+            starts,
+            ends,
+            frame["_sender"].iloc[starts].to_numpy(dtype=object),
+            day[starts],
+            seq[starts],
+            frame["_tag"].iloc[starts].to_numpy(dtype=object),
+        )
         sinks: dict[int, _Sink] = {}
         found = []
         # render a block of rows at a time: a 9 M-row snapshot never sits in memory as text
@@ -397,7 +417,7 @@ class InboxWriter:
             if one_block:
                 file_ids = self._write_xlsx(feed, frame, texts, starts, ends, rng)
             else:
-                self._write_csv(feed, frame, texts, lo, hi, starts, ends, rng, sinks, file_ids)
+                self._write_csv(feed, texts, lo, hi, files, rng, sinks, file_ids)
         self._log_rows(feed, frame, starts, ends, file_ids, pd.concat(found, ignore_index=True))
         self._resends_and_empties(feed, plan, int(day.min()), int(day.max()))
 
@@ -477,27 +497,21 @@ class InboxWriter:
     def _write_csv(
         self,
         feed: Feed,
-        frame: pd.DataFrame,
         texts: dict[str, pa.Array],
         lo: int,
         hi: int,
-        starts: np.ndarray,
-        ends: np.ndarray,
+        files: Files,
         rng: np.random.Generator,
         sinks: dict[int, _Sink],
         file_ids: np.ndarray,
     ) -> None:
         """Write the rows ``lo``..``hi`` (rendered as ``texts``); files may span blocks."""
-        senders = frame["_sender"].to_numpy()
-        days = frame["_business_day"].to_numpy()
-        seqs = frame["_seq"].to_numpy()
-        tags = frame["_tag"].to_numpy()
+        starts, ends = files.starts, files.ends
         first = int(np.searchsorted(ends, lo, side="right"))
         last = int(np.searchsorted(starts, hi))
-        for sender_first in _runs(senders, first, last, starts):
-            f0, f1 = sender_first
-            a, b = max(starts[f0], lo), min(ends[f1 - 1], hi)  # this sender's rows in the block
-            sender = str(senders[a])
+        for f0, f1 in _runs(files.sender, first, last):
+            a, b = max(int(starts[f0]), lo), min(int(ends[f1 - 1]), hi)  # the sender's rows here
+            sender = str(files.sender[f0])
             habits = self.habits_of(feed, sender)
             layout = self._layout(feed, habits, sender)
             columns = {
@@ -507,18 +521,18 @@ class InboxWriter:
                 for h in layout
             }
             for f in range(f0, f1):
-                s, e = max(starts[f], a), min(ends[f], b)
-                tag = str(tags[s])
+                s, e = max(int(starts[f]), a), min(int(ends[f]), b)
+                tag, day, seq = str(files.tag[f]), int(files.day[f]), int(files.seq[f])
                 if tag in ("missing_required_column", "truncated"):  # small files, never split
                     content, detail = self._broken_file(
                         feed, layout, columns, s - a, e - a, habits, tag
                     )
-                    sink = self._open(feed, sender, int(days[s]), int(seqs[s]), tag, habits, detail)
+                    sink = self._open(feed, sender, day, seq, tag, habits, detail)
                     sink.write(content)
                     file_ids[f] = self._close(sink, int(ends[f] - starts[f]))
                     continue
                 if f not in sinks:
-                    sinks[f] = self._open(feed, sender, int(days[s]), int(seqs[s]), tag, habits)
+                    sinks[f] = self._open(feed, sender, day, seq, tag, habits)
                     sinks[f].write((",".join(layout) + habits.line_end).encode())
                 for chunk in _csv_lines(layout, columns, s - a, e - a, habits.line_end):
                     sinks[f].write(chunk)
@@ -672,7 +686,10 @@ class InboxWriter:
             title = rng.random() < self.rates.xlsx_title_row
             real_dates = rng.random() < 0.5
             buffer = io.BytesIO()
-            book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+            book = xlsxwriter.Workbook(
+                buffer,
+                {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False},
+            )
             book.set_properties({"created": dt.datetime(2026, 1, 1)})
             sheet = book.add_worksheet("名册")
             date_format = book.add_format({"num_format": "yyyy-mm-dd"})
@@ -692,21 +709,16 @@ class InboxWriter:
                 else self._extra_values(h, e - s, rng).to_pylist()
                 for h in layout
             ]
-            days_of = {h: frame[h].to_numpy()[s:e] for h in layout if h in date_columns}
-            for i in range(e - s):
+            if real_dates:  # real date cells instead of text
                 for j, h in enumerate(layout):
-                    value = columns[j][i]
-                    if value is None:
-                        continue
-                    if real_dates and h in days_of:
-                        sheet.write_datetime(
-                            row + 1 + i,
-                            j,
-                            dt.datetime.combine(from_day(int(days_of[h][i])), dt.time()),
-                            date_format,
-                        )
-                    else:
-                        sheet.write_string(row + 1 + i, j, value)
+                    if h in date_columns:
+                        columns[j] = [
+                            None if d == NEVER else dt.datetime.combine(from_day(int(d)), dt.time())
+                            for d in frame[h].to_numpy()[s:e]
+                        ]
+            cell_format = date_format if real_dates else None
+            for i, values in enumerate(zip(*columns, strict=True)):
+                sheet.write_row(row + 1 + i, 0, values, cell_format)
             book.close()
             detail = ";".join(
                 x
