@@ -8,6 +8,7 @@ import multiprocessing
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, fields
 from functools import partial
 from pathlib import Path
@@ -84,6 +85,7 @@ def feed_jobs(config: CityConfig, feed: str, frame: pd.DataFrame) -> list[WriteJ
 # Set before forking: the workers inherit the jobs and the city instead of unpickling them.
 _JOBS: list[WriteJob] = []
 _CONTEXT: tuple[CityConfig, pd.DataFrame, Path, str, Path] | None = None
+_FIRST = 0
 
 
 def _run_job(index: int) -> DeliveryLog:
@@ -97,27 +99,36 @@ def _run_job(index: int) -> DeliveryLog:
         table = pa.Table.from_pandas(
             pd.concat(writer.log.rows, ignore_index=True), preserve_index=False
         )
-        pq.write_table(table, parts / f"{index}.parquet")
+        pq.write_table(table, parts / f"{_FIRST + index}.parquet")
     writer.log.rows = []
     return writer.log
 
 
 def write_all(
-    jobs: list[WriteJob], context: tuple[CityConfig, pd.DataFrame, Path, str, Path], workers: int
+    jobs: list[WriteJob],
+    context: tuple[CityConfig, pd.DataFrame, Path, str, Path],
+    workers: int,
+    first_index: int = 0,
 ) -> list[DeliveryLog]:
-    """Run the write jobs, in ``workers`` forked processes; logs come back in job order."""
-    global _JOBS, _CONTEXT
-    _JOBS, _CONTEXT = jobs, context
+    """Run the write jobs, in ``workers`` forked processes; logs come back in job order.
+
+    ``first_index`` numbers this batch's row-log parts after the batches before it.
+    """
+    global _JOBS, _CONTEXT, _FIRST
+    _JOBS, _CONTEXT, _FIRST = jobs, context, first_index
     try:
         if workers <= 1:
             return [_run_job(i) for i in range(len(jobs))]
         # frozen objects are skipped by the collector, so forked workers do not copy their pages
         gc.freeze()
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_run_job, range(len(jobs)), chunksize=1)
+        fork = multiprocessing.get_context("fork")
+        # an executor, not a Pool: a worker killed (say, out of memory) fails the run instead of
+        # leaving it waiting forever for the lost job
+        with ProcessPoolExecutor(workers, mp_context=fork) as pool:
+            return list(pool.map(_run_job, range(len(jobs))))
     finally:
         gc.unfreeze()
-        _JOBS, _CONTEXT = [], None
+        _JOBS, _CONTEXT, _FIRST = [], None, 0
 
 
 @dataclass
@@ -161,6 +172,17 @@ def generate(
     geo = build_geography(config)
     people = build_people(config, geo)
     lap("people")
+    parts = truth_dir / "_parts"
+    parts.mkdir()
+    # the population snapshots first, while the process holds only the people: forked
+    # writers then share (and may copy) a small heap
+    population_jobs = [
+        WriteJob("population", partial(population_snapshot, people, geo, day))
+        for day in month_ends(config)
+    ]
+    context = (config, people.persons, inbox, geo.unregistered_code, parts)
+    logs = write_all(population_jobs, context, workers)
+    lap("write population")
     vision = build_vision(config, geo, people)
     lap("vision")
     education = build_education(config, geo, people)
@@ -186,10 +208,6 @@ def generate(
         WriteJob("institution", partial(institution_snapshots, config, geo)),
         WriteJob("team", partial(_whole, records.team)),
     ]
-    jobs += [
-        WriteJob("population", partial(population_snapshot, people, geo, day))
-        for day in month_ends(config)
-    ]
     for name, frame in (
         ("birth", vision.birth),
         ("eye_check", vision.eye_check),
@@ -201,10 +219,8 @@ def generate(
         ("transfer", records.transfer),
     ):
         jobs += feed_jobs(config, name, frame)
-    parts = truth_dir / "_parts"
-    parts.mkdir()
-    logs = write_all(jobs, (config, people.persons, inbox, geo.unregistered_code, parts), workers)
-    lap("write deliveries")
+    logs += write_all(jobs, context, workers, first_index=len(logs))
+    lap("write other feeds")
 
     files = write_delivery_truth(truth_dir, logs, parts)
     (truth_dir / "config.json").write_text(

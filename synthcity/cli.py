@@ -56,7 +56,7 @@ def _generate(args: argparse.Namespace) -> int:
 
     config = config_from(args)
     print(f"synthcity: scale {config.scale}, {config.start} … {config.end}, seed {config.seed}")
-    summary = generate(config, args.out)
+    summary = generate(config, args.out, workers=args.workers)
     table = summary.rows_by_feed()
     print(f"\n{summary.persons:,} persons; deliveries written to {args.out / 'inbox'}")
     print(table.to_string())
@@ -138,6 +138,12 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         metavar="NAME=RATE",
         help="override one defect rate (repeatable), e.g. --defect gb18030_file=0.5",
+    )
+    gen.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="processes writing files (default 2; 1 uses the least memory)",
     )
     gen.set_defaults(run=_generate)
     bench = commands.add_parser("bench", help="time generation at several scales")
