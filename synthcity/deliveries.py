@@ -115,6 +115,21 @@ def merge_logs(logs: list[DeliveryLog]) -> tuple[pd.DataFrame, list[np.ndarray]]
 LINES_PER_CHUNK = 250_000  # rows rendered to text at a time: bounds memory for 9 M-row files
 
 
+def _csv_bytes(
+    layout: list[str], columns: dict[str, pa.Array], s: int, e: int, line_end: str
+) -> tuple[memoryview, np.ndarray]:
+    """The CSV lines of rows ``s``..``e``: one UTF-8 buffer and each line's start offset."""
+    fields = [
+        csv_field(columns[h].slice(s, e - s), h in FREE_TEXT or h in EXTRA_COLUMNS) for h in layout
+    ]
+    lines = pc.binary_join_element_wise(*fields, ",")
+    lines = pc.binary_join_element_wise(lines, pa.scalar(line_end), "")
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)[
+        lines.offset : lines.offset + len(lines) + 1
+    ]
+    return memoryview(lines.buffers()[2]), offsets
+
+
 def _csv_lines(
     layout: list[str], columns: dict[str, pa.Array], s: int, e: int, line_end: str
 ) -> Iterator[bytes]:
@@ -329,6 +344,7 @@ class InboxWriter:
         self.unregistered_code = unregistered_code
         self.log = DeliveryLog()
         self.habits: dict[str, SenderHabits] = {}
+        self.folders: set[Path] = set()
         self.person_u: dict[str, np.ndarray] = {}
 
     # -- sender habits ---------------------------------------------------------------
@@ -520,24 +536,30 @@ class InboxWriter:
                 else self._extra_values(h, b - a, rng)
                 for h in layout
             }
-            for f in range(f0, f1):
-                s, e = max(int(starts[f]), a), min(int(ends[f]), b)
-                tag, day, seq = str(files.tag[f]), int(files.day[f]), int(files.seq[f])
-                if tag in ("missing_required_column", "truncated"):  # small files, never split
-                    content, detail = self._broken_file(
-                        feed, layout, columns, s - a, e - a, habits, tag
-                    )
-                    sink = self._open(feed, sender, day, seq, tag, habits, detail)
-                    sink.write(content)
-                    file_ids[f] = self._close(sink, int(ends[f] - starts[f]))
-                    continue
-                if f not in sinks:
-                    sinks[f] = self._open(feed, sender, day, seq, tag, habits)
-                    sinks[f].write((",".join(layout) + habits.line_end).encode())
-                for chunk in _csv_lines(layout, columns, s - a, e - a, habits.line_end):
-                    sinks[f].write(chunk)
-                if ends[f] <= hi:
-                    file_ids[f] = self._close(sinks.pop(f), int(ends[f] - starts[f]))
+            header = (",".join(layout) + habits.line_end).encode()
+            # lines of many files are joined at once; each file takes its slice of the bytes
+            for c0 in range(a, b, LINES_PER_CHUNK):
+                c1 = min(b, c0 + LINES_PER_CHUNK)
+                data, offsets = _csv_bytes(layout, columns, c0 - a, c1 - a, habits.line_end)
+                g0 = int(np.searchsorted(ends, c0, side="right"))
+                g1 = int(np.searchsorted(starts, c1))
+                for f in range(max(f0, g0), min(f1, g1)):
+                    s, e = max(int(starts[f]), c0), min(int(ends[f]), c1)
+                    tag, day, seq = str(files.tag[f]), int(files.day[f]), int(files.seq[f])
+                    if tag in ("missing_required_column", "truncated"):  # small, never split
+                        content, detail = self._broken_file(
+                            feed, layout, columns, s - a, e - a, habits, tag
+                        )
+                        sink = self._open(feed, sender, day, seq, tag, habits, detail)
+                        sink.write(content)
+                        file_ids[f] = self._close(sink, int(ends[f] - starts[f]))
+                        continue
+                    if f not in sinks:
+                        sinks[f] = self._open(feed, sender, day, seq, tag, habits)
+                        sinks[f].write(header)
+                    sinks[f].write(bytes(data[offsets[s - c0] : offsets[e - c0]]))
+                    if ends[f] <= c1 and ends[f] <= hi:
+                        file_ids[f] = self._close(sinks.pop(f), int(ends[f] - starts[f]))
 
     def _broken_file(
         self,
@@ -573,7 +595,9 @@ class InboxWriter:
         encode: bool = True,
     ) -> _Sink:
         folder = self.inbox / feed.name / from_day(day).strftime("%Y%m")
-        folder.mkdir(parents=True, exist_ok=True)
+        if folder not in self.folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.folders.add(folder)
         path = folder / self._file_name(feed, sender, day, seq, tag)
         entry = {
             "path": str(path.relative_to(self.inbox)),
