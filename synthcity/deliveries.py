@@ -130,22 +130,6 @@ def _csv_bytes(
     return memoryview(lines.buffers()[2]), offsets
 
 
-def _csv_lines(
-    layout: list[str], columns: dict[str, pa.Array], s: int, e: int, line_end: str
-) -> Iterator[bytes]:
-    """The CSV lines of rows ``s``..``e`` as UTF-8 chunks of whole lines."""
-    for lo in range(s, e, LINES_PER_CHUNK):
-        n = min(LINES_PER_CHUNK, e - lo)
-        fields = [
-            csv_field(columns[h].slice(lo, n), h in FREE_TEXT or h in EXTRA_COLUMNS) for h in layout
-        ]
-        lines = pc.binary_join_element_wise(*fields, ",")
-        lines = pc.binary_join_element_wise(lines, pa.scalar(line_end), "")
-        offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
-        first, last = offsets[lines.offset], offsets[lines.offset + len(lines)]
-        yield bytes(memoryview(lines.buffers()[2])[first:last])
-
-
 BLOCK_ROWS = 1_000_000  # rows rendered per block (a block ends at a file end where it can)
 
 
@@ -576,9 +560,11 @@ class InboxWriter:
             required = [h for h in feed.required if h not in feed.key and h != "更新时间"]
             dropped = (required or feed.required)[len(layout) % len(required or feed.required)]
             kept = [h for h in layout if h != dropped]
-            body = b"".join(_csv_lines(kept, columns, s, e, habits.line_end))
+            data, offsets = _csv_bytes(kept, columns, s, e, habits.line_end)
+            body = bytes(data[offsets[0] : offsets[-1]])
             return (",".join(kept) + habits.line_end).encode() + body, dropped
-        body = b"".join(_csv_lines(layout, columns, s, e, habits.line_end))
+        data, offsets = _csv_bytes(layout, columns, s, e, habits.line_end)
+        body = bytes(data[offsets[0] : offsets[-1]])
         text = ((",".join(layout) + habits.line_end).encode() + body).decode().rstrip("\r\n")
         last_line = text.rsplit("\n", 1)[-1]
         return text[: len(text) - max(1, len(last_line) // 2)].encode(), ""
