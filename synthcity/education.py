@@ -173,7 +173,6 @@ def build_education(config: CityConfig, geo: Geography, people: People) -> Educa
         )
     school_entry = _per_district_files(
         config,
-        rng,
         geo,
         pd.concat(entries, ignore_index=True) if entries else pd.DataFrame(),
         "school_entry",
@@ -219,12 +218,11 @@ def _kg_roster_feed(
             "_base_day": roster["roster_day"].to_numpy(),
         }
     )
-    return _per_district_files(config, rng, geo, frame, "kg_roster", "幼儿园标识码", "幼儿身份证号")
+    return _per_district_files(config, geo, frame, "kg_roster", "幼儿园标识码", "幼儿身份证号")
 
 
 def _per_district_files(
     config: CityConfig,
-    rng: np.random.Generator,
     geo: Geography,
     frame: pd.DataFrame,
     feed: str,
@@ -250,7 +248,6 @@ def _per_district_files(
         + ":"
         + frame["_business_day"].astype(str)
     )
-    del rng
     return (
         frame.drop(columns=["_district", "_base_day"])
         .sort_values(["_business_day", unit, person], kind="stable")

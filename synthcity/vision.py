@@ -451,7 +451,7 @@ def _eye_check_feed(
         has_id_on_row=has_id,
         decimal_notation=decimal,
         first_update_day=update_day,
-        corrected_va_right=np.where(fix, np.nan, np.nan),
+        corrected_va_right=np.nan,  # the right eye's VA after a later correction, in tenths
     )
     truth.loc[fix, "corrected_va_right"] = corrected
     return feed, truth
