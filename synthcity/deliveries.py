@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,11 +21,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import xlsxwriter
 
 from .config import CityConfig, from_day
 from .contract import FEEDS, Feed
 from .dates import NEVER
-from .render import RowDefects, csv_field, render_frame
+from .render import RowDefects, bad_check, csv_field, render_frame, replace_rows
 
 # columns typed by people: the only ones that may need CSV quoting
 FREE_TEXT = frozenset(
@@ -456,8 +458,6 @@ class InboxWriter:
         rows: np.ndarray,
         rng: np.random.Generator,
     ) -> tuple[dict[str, pa.Array], RowDefects]:
-        from .render import _bad_check, _replace
-
         chosen = rows[rng.random(len(rows)) < 0.35]
         values = texts[column].take(pa.array(chosen)).to_pylist()
         # only canonical 18-character IDs: a 15-digit one has no check character to break
@@ -465,8 +465,8 @@ class InboxWriter:
             i for i, v in enumerate(values) if v and len(v) == 18 and v.isascii() and " " not in v
         ]
         chosen = chosen[keep]
-        new = [_bad_check(values[i], rng) for i in keep]
-        texts[column] = _replace(texts[column], chosen, new)
+        new = [bad_check(values[i], rng) for i in keep]
+        texts[column] = replace_rows(texts[column], chosen, new)
         defects.add(chosen, column, "id_bad_check_batch", new)
         return texts, defects
 
@@ -677,10 +677,6 @@ class InboxWriter:
         ends: np.ndarray,
         rng: np.random.Generator,
     ) -> np.ndarray:
-        import io
-
-        import xlsxwriter
-
         date_columns = {c.header for c in feed.columns if c.kind == "date"}
         file_ids = np.full(len(starts), -1, dtype=np.int64)
         for f, (s, e) in enumerate(zip(starts, ends, strict=True)):

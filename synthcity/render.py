@@ -8,6 +8,7 @@ every deliberate deviation for the ground truth.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import dates
-from .config import DefectRates
+from .config import DefectRates, from_day
 from .contract import Feed
 from .dates import NEVER
 
@@ -66,7 +67,7 @@ class RowDefects:
         )
 
 
-def _replace(array: pa.Array, rows: np.ndarray, values: list[str]) -> pa.Array:
+def replace_rows(array: pa.Array, rows: np.ndarray, values: list[str]) -> pa.Array:
     mask = np.zeros(len(array), dtype=bool)
     mask[rows] = True
     order = np.argsort(rows, kind="stable")  # replace_with_mask fills in row order
@@ -75,7 +76,7 @@ def _replace(array: pa.Array, rows: np.ndarray, values: list[str]) -> pa.Array:
     )
 
 
-def _bad_check(value: str, rng: np.random.Generator) -> str:
+def bad_check(value: str, rng: np.random.Generator) -> str:
     wrong = [c for c in "0123456789X" if c != value[-1]]
     return value[:-1] + wrong[int(rng.integers(0, len(wrong)))]
 
@@ -114,11 +115,11 @@ def render_ids(
         rows = rows[~done[rows]]
         if len(rows):
             values = [fn(v) for v in original.take(pa.array(rows)).to_pylist()]
-            text = _replace(text, rows, values)
+            text = replace_rows(text, rows, values)
             defects.add(rows, column, kind, values)
             done[rows] = True
 
-    edit(rows_bad, "id_bad_check", lambda v: _bad_check(v, rng))
+    edit(rows_bad, "id_bad_check", lambda v: bad_check(v, rng))
     edit(rows15, "id_15_digit", lambda v: v[:6] + v[8:17])
     edit(rows_fw, "id_full_width", lambda v: v.translate(FULL_WIDTH))
     edit(rows_sp, "id_spaces", lambda v: (" " if len(v) % 2 else "\u3000") + v + " ")
@@ -147,10 +148,6 @@ def render_update_times(
 ) -> pa.Array:
     text = pc.binary_join_element_wise(dates.iso(days), dates.clock(seconds), " ")
     if len(alt_rows):
-        import datetime as dt
-
-        from .config import from_day
-
         values = []
         for i, r in enumerate(alt_rows):
             d = from_day(int(days[r]))
@@ -165,7 +162,7 @@ def render_update_times(
                     t_short=t[:5],
                 )
             )
-        text = _replace(text, alt_rows, values)
+        text = replace_rows(text, alt_rows, values)
         defects.add(alt_rows, "更新时间", "alt_datetime_format", values)
     return text
 
@@ -230,7 +227,7 @@ def render_frame(
                 )
                 texts = np.where(code[rows] == "1", "男", "女").tolist()
                 if len(rows):
-                    arr = _replace(arr, rows, texts)
+                    arr = replace_rows(arr, rows, texts)
                     defects.add(rows, name, "sex_as_text", texts)
             out[name] = arr
     return out, defects
