@@ -15,7 +15,13 @@ import pandas as pd
 
 from .codes import USCC_CHARSET, make_uscc
 from .config import CityConfig
-from .reference import CITY_CODE, DISTRICTS, INSTITUTION_KIND_NAMES, STREET_SYLLABLES
+from .reference import (
+    CITY_CODE,
+    COMMISSION_CODE,
+    DISTRICTS,
+    INSTITUTION_KIND_NAMES,
+    STREET_SYLLABLES,
+)
 
 COMMISSION_NAME = "徐州市卫生健康委员会"
 EDUCATION_BUREAU_NAME = "徐州市教育局"
@@ -80,6 +86,8 @@ def build_geography(config: CityConfig) -> Geography:
         active: bool = True,
     ) -> str:
         code = mint(prefix, district)
+        if name == COMMISSION_NAME:
+            code = COMMISSION_CODE  # the platform's configuration names it (edge rule 7)
         inst_rows.append(
             {
                 "institution_code": code,

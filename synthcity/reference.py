@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 CITY_CODE = "320300"
+# The commission's own credit code: fixed, because the platform is configured with it
+# (edge rule 7: the sender registry is the institution files plus the commission).
+COMMISSION_CODE = "11320300014144830H"
 CITY_RESIDENTS_SCALE_1 = 9_083_790  # 7th national census, 1 Nov 2020
 
 
