@@ -81,7 +81,10 @@ def _missing(feed: Feed, known: dict[str, int]) -> tuple[str, ...]:
 
 
 def detect_encoding(data: bytes) -> str:
-    """UTF-8 (BOM or not) unless the bytes are not UTF-8; then GB18030 (nothing else is allowed)."""
+    """UTF-8 (BOM or not) unless the bytes are not UTF-8; then GB18030 (nothing else is allowed).
+
+    The header is Chinese, so the first megabyte always decides.
+    """
     if data.startswith(BOM):
         return "utf-8-sig"
     try:
@@ -108,10 +111,8 @@ def _parse_csv(feed: Feed, data: bytes) -> ParsedFile:
     try:
         return _csv_with_arrow(feed, body, encoding)
     except pa.ArrowInvalid as error:
-        if encoding == "utf-8" and "UTF8" in str(error).upper():
-            # the first megabyte looked like UTF-8 but the rest is not: GB18030
-            return _csv_with_arrow(feed, _utf8_body(data, "gb18030"), "gb18030")
-        raise UnreadableFile(f"not a readable CSV file: {error}") from error
+        # e.g. a UTF-8 header over GB18030 rows: one file has one encoding
+        raise UnreadableFile(f"not readable as {encoding} CSV: {error}") from error
 
 
 def _csv_header(body: bytes) -> tuple[list[str], int]:

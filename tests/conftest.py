@@ -76,3 +76,53 @@ def _source_unchanged(root: Path) -> bool:
 def demo_city() -> City:
     """The README's demo city: 1% of Xuzhou over statistical year 2026, every defect on."""
     return build_city(CityConfig(scale=0.01), "demo")
+
+
+@dataclass
+class Warehouse:
+    """The demo city pulled through ingest and the gate (and dbt, once built)."""
+
+    city: City
+    data_root: Path
+
+    @property
+    def config(self):  # -> PlatformConfig
+        from ingest.config import load_config
+
+        return load_config(str(self.city.inbox), self.data_root)
+
+    def ledger(self) -> pd.DataFrame:
+        from ingest.ledger import Ledger
+
+        return Ledger(self.data_root / "ledger").read()
+
+
+def _platform_digest() -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for folder in ("ingest", "expectations", "xzh"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".json"):
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="session")
+def ingested_demo(demo_city: City) -> Warehouse:
+    """The demo city ingested once per code version (xdist workers share it under a lock)."""
+    import shutil
+
+    from ingest.config import load_config
+    from ingest.pipeline import ingest_all
+
+    data_root = CITY_CACHE / "demo-data"
+    with open(CITY_CACHE / "demo-data.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        stamp = data_root / "stamp.txt"
+        expected = _platform_digest() + (demo_city.root / "source.txt").read_text()
+        if not (stamp.exists() and stamp.read_text() == expected):
+            shutil.rmtree(data_root, ignore_errors=True)
+            ingest_all(load_config(str(demo_city.inbox), data_root))
+            stamp.write_text(expected)
+    return Warehouse(demo_city, data_root)

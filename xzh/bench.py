@@ -1,0 +1,161 @@
+"""Ingest + gate throughput and memory per feed, against DuckDB's own CSV reader as the floor.
+
+    xzh bench [--scale 0.1] [--population-scale-1]
+
+Each feed runs in a fresh process (peak memory is that process's and its
+parse workers'). The floor is DuckDB ``read_csv`` → Parquet on the same
+UTF-8 CSV files (DuckDB cannot decode GB18030 or read XLSX without
+extensions that cannot be installed here, so those files are left out of
+the floor and the ratio compares rows per second).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ingest.config import REPO_ROOT, load_config
+from ingest.contract import LOAD_ORDER
+
+BENCH_ROOT = REPO_ROOT / "var" / "bench"
+
+
+def _city(scale: float, end: str | None = None) -> Path:
+    name = f"city-{scale:g}" + (f"-to-{end}" if end else "")
+    out = BENCH_ROOT / name
+    if not (out / "truth" / "deliveries.parquet").exists():
+        command = [sys.executable, "-m", "synthcity", "generate", "--scale", str(scale)]
+        command += ["--out", str(out)] + (["--end", end] if end else [])
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return out
+
+
+def one_feed(inbox: str, data: str, feed: str) -> dict[str, float]:
+    """Run in a child process: ingest one feed (its registry feeds first, not timed)."""
+    from ingest.pipeline import ingest_feed
+
+    config = load_config(inbox, data)
+    from expectations.gate import Gate
+
+    gate = Gate(Path(data) / "gx")  # GX import (~6 s) is per process, not per file: not timed
+    if feed not in ("institution", "team"):
+        for reference in ("institution", "team"):
+            ingest_feed(reference, config, gate)
+    start = time.perf_counter()
+    report = ingest_feed(feed, config, gate)
+    seconds = time.perf_counter() - start
+    from ingest.ledger import Ledger
+
+    ledger = Ledger(Path(data) / "ledger").read(feed)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {
+        "files": report.new_files,
+        "rows": int(ledger.rows_in.sum()),
+        "seconds": seconds,
+        "peak_mb": max(own, children) / 1024,
+    }
+
+
+def floor(inbox: Path, feed: str) -> dict[str, float] | None:
+    """DuckDB read_csv → Parquet over the feed's UTF-8 CSV files (all columns as text)."""
+    import duckdb
+
+    from ingest.parse import detect_encoding
+
+    files = [
+        str(p)
+        for p in sorted((inbox / feed).rglob("*.csv"))
+        if detect_encoding(p.read_bytes()[: 1 << 16]) != "gb18030"
+    ]
+    if not files:
+        return None
+    out = Path(tempfile.mkdtemp()) / "floor.parquet"
+    con = duckdb.connect()
+    start = time.perf_counter()
+    rows = con.execute(
+        "copy (select * from read_csv(?, all_varchar = true, union_by_name = true,"
+        " ignore_errors = true, header = true)) to ? (format parquet, compression zstd)",
+        [files, str(out)],
+    ).fetchone()
+    seconds = time.perf_counter() - start
+    con.close()
+    shutil.rmtree(out.parent)
+    return {"files": len(files), "rows": int(rows[0]) if rows else 0, "seconds": seconds}
+
+
+def _run_child(inbox: Path, data: Path, feed: str) -> dict[str, float]:
+    code = (
+        "import json, sys; from xzh.bench import one_feed; "
+        "print(json.dumps(one_feed(sys.argv[1], sys.argv[2], sys.argv[3])))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(inbox), str(data), feed],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def bench_feeds(scale: float) -> None:
+    city = _city(scale)
+    inbox = city / "inbox"
+    print(f"ingest + gate at scale {scale:g} ({inbox})")
+    print(
+        f"{'feed':<13}{'files':>8}{'rows':>12}{'s':>8}{'rows/s':>11}{'peak MB':>9}"
+        f"{'floor rows/s':>14}{'ratio':>7}"
+    )
+    for feed in LOAD_ORDER:
+        data = Path(tempfile.mkdtemp(prefix="xzh-bench-"))
+        try:
+            got = _run_child(inbox, data, feed)
+        finally:
+            shutil.rmtree(data, ignore_errors=True)
+        base = floor(inbox, feed)
+        rate = got["rows"] / got["seconds"] if got["seconds"] else 0.0
+        floor_rate = base["rows"] / base["seconds"] if base and base["seconds"] else None
+        ratio = f"{floor_rate / rate:6.1f}x" if floor_rate and rate else "   n/a"
+        floor_text = f"{floor_rate:>14,.0f}" if floor_rate else f"{'n/a (xlsx)':>14}"
+        print(
+            f"{feed:<13}{got['files']:>8,}{got['rows']:>12,}{got['seconds']:>8.1f}{rate:>11,.0f}"
+            f"{got['peak_mb']:>9,.0f}{floor_text}{ratio}"
+        )
+
+
+def bench_population_scale_1() -> None:
+    """One month of a scale-1 city: two 9-million-row population snapshots through the gate."""
+    city = _city(1.0, end="2025-10-31")
+    data = Path(tempfile.mkdtemp(prefix="xzh-bench-"))
+    try:
+        got = _run_child(city / "inbox", data, "population")
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+    per_file = got["seconds"] / max(got["files"], 1)
+    print(
+        f"population at scale 1: {got['files']} snapshots, {got['rows']:,} rows, "
+        f"{got['seconds']:.1f} s ({per_file:.1f} s per snapshot), "
+        f"{got['rows'] / got['seconds']:,.0f} rows/s, peak {got['peak_mb']:,.0f} MB"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="xzh bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=0.1)
+    parser.add_argument("--population-scale-1", action="store_true")
+    args = parser.parse_args(argv)
+    bench_feeds(args.scale)
+    if args.population_scale_1:
+        bench_population_scale_1()
+
+
+if __name__ == "__main__":
+    main()
