@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .arrivals import stamp_arrivals
 from .config import CityConfig
 from .contract import FEEDS
 from .deliveries import DeliveryLog, FilePlan, InboxWriter, plan_files
@@ -26,7 +27,7 @@ from .geography import build_geography
 from .people import build_people
 from .records import build_health_records
 from .snapshots import institution_snapshots, month_ends, population_snapshot
-from .truth import write_city_truth, write_delivery_truth
+from .truth import write_city_truth, write_deliveries, write_delivery_truth
 from .vision import build_vision
 
 FEED_ORDER = (
@@ -223,6 +224,8 @@ def generate(
     lap("write other feeds")
 
     files = write_delivery_truth(truth_dir, logs, parts)
+    files = stamp_arrivals(config, inbox, files)
+    write_deliveries(truth_dir, files)
     (truth_dir / "config.json").write_text(
         json.dumps(asdict(config), default=str, indent=2, ensure_ascii=False) + "\n"
     )

@@ -10,7 +10,8 @@ Files (Parquet unless said otherwise) in ``<out>/truth/``:
 - ``births``, ``eye_checks``, ``enrolments`` and the health-record truth tables
 - ``deliveries``: one row per file written (path under the inbox, feed, sender, business
   date, sequence, encoding, line end, injected defect, the outcome the contract
-  prescribes, data rows, malformed rows, sha256, and for a duplicate the file it copies)
+  prescribes, data rows, malformed rows, sha256, for a duplicate the file it copies, and
+  ``arrived_at``: when it reached the inbox, also set as the file's mtime)
 - ``delivered_rows``: which truth record version each data row of each file carries
   (population files excepted: their row r is the r-th person by pid of that day)
 - ``row_defects``: every value deliberately written in a non-canonical or broken form
@@ -91,7 +92,7 @@ def write_city_truth(
 def write_delivery_truth(folder: Path, logs: list[DeliveryLog], parts: Path) -> pd.DataFrame:
     """The files written, the record each row carries, the deviations; returns the file table."""
     files, local_to_final = merge_logs(logs)
-    _write(folder, "deliveries", files)
+    write_deliveries(folder, files)
     _write_delivered_rows(folder / "delivered_rows.parquet", parts, local_to_final)
     defects = [
         frame.assign(file_id=local_to_final[i][frame["file_id"].to_numpy()])
@@ -108,6 +109,10 @@ def write_delivery_truth(folder: Path, logs: list[DeliveryLog], parts: Path) -> 
     )
     _write(folder, "row_defects", table.sort_values(["file_id", "row", "column"], kind="stable"))
     return files
+
+
+def write_deliveries(folder: Path, files: pd.DataFrame) -> None:
+    _write(folder, "deliveries", files)
 
 
 def _write_delivered_rows(path: Path, parts: Path, local_to_final: list[np.ndarray]) -> None:

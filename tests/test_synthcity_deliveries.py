@@ -265,3 +265,16 @@ def test_files_larger_than_a_render_block_are_whole(
         ids = [r[delivery.header.index("身份证号")] for r in delivery.rows]
         assert sum(normalize_id(v) is not None for v in ids) >= 0.99 * len(ids)
         assert hashlib.sha256((tmp_path / "inbox" / f.path).read_bytes()).hexdigest() == f.sha256
+
+
+def test_files_arrive_after_their_business_day_and_carry_it_as_mtime(demo_city) -> None:
+    files = demo_city.truth("deliveries")
+    mtimes = pd.to_datetime(
+        [(demo_city.inbox / p).stat().st_mtime for p in files.path], unit="s", utc=True
+    )
+    assert (abs(mtimes - pd.DatetimeIndex(files.arrived_at)) < pd.Timedelta(seconds=1)).all()
+    local = pd.DatetimeIndex(files.arrived_at).tz_convert("Asia/Shanghai").tz_localize(None)
+    delay_days = (local.normalize() - pd.DatetimeIndex(pd.to_datetime(files.business_day))).days
+    assert (delay_days >= 1).all()  # a business day is delivered after it ends
+    on_time = (delay_days == 1).mean()
+    assert 0.8 < on_time < 0.99, on_time  # mostly the next morning, some late
