@@ -87,7 +87,8 @@ def _month(day: dt.date | None) -> str:
 def write_parquet(table: pa.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}{TMP_MARK}{os.getpid()}")
-    pq.write_table(table, tmp, compression="zstd")
+    # snappy writes small batches ~40% faster; zstd keeps big snapshots small
+    pq.write_table(table, tmp, compression="zstd" if table.num_rows > 50_000 else "snappy")
     os.replace(tmp, path)
 
 

@@ -216,6 +216,9 @@ class FilePlan:
 
 
 IN_PLACE = ("missing_required_column", "truncated", "bad_id_batch")
+BAD_BATCH_SHARE = 0.35  # of a bad-ID batch's canonical IDs, given a broken check character
+BAD_BATCH_MIN_ROWS = 5  # edge rule 3 rejects a file only from 5 broken rows on
+BAD_BATCH_FILE_ROWS = 12  # files smaller than this never get the defect
 COPIES = ("correction", "unknown_institution", "bad_file_name")
 
 
@@ -246,12 +249,18 @@ def plan_files(config: CityConfig, feed: Feed, frame: pd.DataFrame) -> FilePlan:
         "truncated": r.truncated_file,
         "bad_id_batch": r.bad_id_batch,
     }
+    # a bad-ID batch must break the row rule of edge rule 3 (> 5% and at least 5 rows):
+    # a required ID column and enough rows to corrupt BAD_BATCH_MIN_ROWS of them
+    has_required_id = any(c.kind == "id" and c.required for c in feed.columns)
     for kind, rate in rates.items():
         if rate <= 0 or (kind == "truncated" and feed.file_format == "xlsx") or not len(candidates):
             continue
-        chosen = (rng.random(len(candidates)) < rate) & ~taken
-        if not chosen.any() and (~taken).any():  # every enabled defect appears at least once
-            free = np.flatnonzero(~taken)
+        eligible = ~taken
+        if kind == "bad_id_batch":
+            eligible &= (candidates["rows"] >= BAD_BATCH_FILE_ROWS).to_numpy() & has_required_id
+        chosen = (rng.random(len(candidates)) < rate) & eligible
+        if not chosen.any() and eligible.any():  # every enabled defect appears at least once
+            free = np.flatnonzero(eligible)
             chosen[free[rng.integers(0, len(free))]] = True
         taken |= chosen
         picks.append(candidates.loc[chosen, ["_sender", "_business_day"]].assign(kind=kind))
@@ -411,9 +420,14 @@ class InboxWriter:
                 feed, block, self.persons, style[lo:hi], rng, self.rates, self._person_u(feed_name)
             )
             bad_batch = np.flatnonzero((block["_tag"] == "bad_id_batch").to_numpy())
-            id_columns = [c.header for c in feed.columns if c.kind == "id"]
+            id_columns = [c.header for c in feed.columns if c.kind == "id" and c.required]
             if len(bad_batch) and id_columns:
-                texts, defects = self._corrupt_batch(texts, defects, id_columns[0], bad_batch, rng)
+                # one file at a time: each must reach the rule's minimum on its own
+                file_of = block[["_sender", "_business_day"]].iloc[bad_batch]
+                for rows in file_of.groupby(["_sender", "_business_day"]).indices.values():
+                    texts, defects = self._corrupt_batch(
+                        texts, defects, id_columns[0], bad_batch[rows], rng
+                    )
             table = defects.frame()
             found.append(table.assign(row=table["row"] + lo))
             if one_block:
@@ -458,14 +472,18 @@ class InboxWriter:
         rows: np.ndarray,
         rng: np.random.Generator,
     ) -> tuple[dict[str, pa.Array], RowDefects]:
-        chosen = rows[rng.random(len(rows)) < 0.35]
-        values = texts[column].take(pa.array(chosen)).to_pylist()
+        values = texts[column].take(pa.array(rows)).to_pylist()
         # only canonical 18-character IDs: a 15-digit one has no check character to break
-        keep = [
-            i for i, v in enumerate(values) if v and len(v) == 18 and v.isascii() and " " not in v
-        ]
-        chosen = chosen[keep]
-        new = [bad_check(values[i], rng) for i in keep]
+        canonical = np.array(
+            [bool(v) and len(v) == 18 and v.isascii() and " " not in v for v in values], bool
+        )
+        chosen_at = np.flatnonzero(canonical & (rng.random(len(rows)) < BAD_BATCH_SHARE))
+        if len(chosen_at) < BAD_BATCH_MIN_ROWS:  # small file: still enough to break the rule
+            spare = np.setdiff1d(np.flatnonzero(canonical), chosen_at)
+            extra = rng.permutation(spare)[: BAD_BATCH_MIN_ROWS - len(chosen_at)]
+            chosen_at = np.sort(np.concatenate([chosen_at, extra]))
+        chosen = rows[chosen_at]
+        new = [bad_check(values[i], rng) for i in chosen_at]
         texts[column] = replace_rows(texts[column], chosen, new)
         defects.add(chosen, column, "id_bad_check_batch", new)
         return texts, defects
