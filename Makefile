@@ -11,8 +11,9 @@ setup:
 	@bash scripts/bootstrap.sh
 
 # main job on the embedded default: the demo city (1% of Xuzhou, statistical year 2026)
+# through every DAG (ingest + gate, dbt build), then the load ledger
 demo: setup
-	$(VENV)/synthcity generate --scale $(SCALE) --out $(CITY)
+	SCALE=$(SCALE) CITY=$(abspath $(CITY)) bash scripts/run_demo.sh
 
 lint: setup
 	$(VENV)/ruff check .
@@ -24,6 +25,7 @@ test: lint
 
 bench: setup
 	$(VENV)/synthcity bench --scales 0.01 0.1 1
+	$(VENV)/xzh bench --scale 0.1 --population-scale-1
 
 clean:
 	rm -rf var
