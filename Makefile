@@ -19,6 +19,7 @@ lint: setup
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
 	$(VENV)/mypy
+	XZH_DATA=var/lint $(VENV)/sqlfluff lint dbt_project --processes 2
 
 test: lint
 	$(VENV)/python -m pytest -n 2

@@ -126,3 +126,25 @@ def ingested_demo(demo_city: City) -> Warehouse:
             ingest_all(load_config(str(demo_city.inbox), data_root))
             stamp.write_text(expected)
     return Warehouse(demo_city, data_root)
+
+
+@pytest.fixture(scope="session")
+def built_demo(ingested_demo: Warehouse) -> Warehouse:
+    """The ingested demo city with ``dbt build`` run on it (once per dbt project version)."""
+    import hashlib
+
+    from xzh.warehouse import build
+
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "dbt_project").rglob("*")):
+        built = "target" in path.parts or "logs" in path.parts
+        if path.is_file() and path.suffix in (".sql", ".yml", ".csv", ".md") and not built:
+            digest.update(path.read_bytes())
+    with open(CITY_CACHE / "demo-data.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        stamp = ingested_demo.data_root / "dbt-stamp.txt"
+        expected = digest.hexdigest() + (ingested_demo.data_root / "stamp.txt").read_text()
+        if not (stamp.exists() and stamp.read_text() == expected):
+            build(ingested_demo.config)
+            stamp.write_text(expected)
+    return ingested_demo
