@@ -81,6 +81,12 @@ class Ledger:
     def __init__(self, root: Path) -> None:
         self.root = root  # <data>/ledger
 
+    def prepare(self) -> None:
+        """A zero-row file with the ledger's schema, so dbt's ledger glob never matches nothing."""
+        empty = self.root / "_empty" / "_schema.parquet"
+        if not empty.exists():
+            write_parquet(LEDGER_SCHEMA.empty_table(), empty)
+
     def append(self, feed: str, run_id: str, entries: list[LedgerEntry]) -> None:
         if not entries:
             return

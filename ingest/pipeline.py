@@ -573,6 +573,7 @@ def ingest_feed(
         raise ValueError(f"unknown feed {feed_name!r}; feeds are {', '.join(LOAD_ORDER)}")
     zones = Zones(config.data_root)
     zones.prepare()
+    Ledger(config.data_root / "ledger").prepare()
     with feed_lock(zones, feed_name):
         zones.clear_landing(feed_name)
         if gate is None:

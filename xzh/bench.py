@@ -64,19 +64,29 @@ def one_feed(inbox: str, data: str, feed: str) -> dict[str, float]:
 
 
 def floor(inbox: Path, feed: str) -> dict[str, float] | None:
-    """DuckDB read_csv → Parquet over the feed's UTF-8 CSV files (all columns as text)."""
+    """DuckDB read_csv → Parquet over the feed's CSV files (all columns as text).
+
+    DuckDB cannot decode GB18030 without an extension, so those files are first
+    transcoded to UTF-8 copies (not timed): the floor reads the same content.
+    """
     import duckdb
 
     from ingest.parse import detect_encoding
 
-    files = [
-        str(p)
-        for p in sorted((inbox / feed).rglob("*.csv"))
-        if detect_encoding(p.read_bytes()[: 1 << 16]) != "gb18030"
-    ]
-    if not files:
+    sources = sorted((inbox / feed).rglob("*.csv"))
+    if not sources:
         return None
-    out = Path(tempfile.mkdtemp()) / "floor.parquet"
+    work = Path(tempfile.mkdtemp(prefix="xzh-floor-"))
+    files = []
+    for i, path in enumerate(sources):
+        data = path.read_bytes()
+        if detect_encoding(data) == "gb18030":
+            copy = work / f"{i}.csv"
+            copy.write_bytes(data.decode("gb18030", errors="replace").encode("utf-8"))
+            files.append(str(copy))
+        else:
+            files.append(str(path))
+    out = work / "floor.parquet"
     con = duckdb.connect()
     start = time.perf_counter()
     rows = con.execute(
@@ -86,7 +96,7 @@ def floor(inbox: Path, feed: str) -> dict[str, float] | None:
     ).fetchone()
     seconds = time.perf_counter() - start
     con.close()
-    shutil.rmtree(out.parent)
+    shutil.rmtree(work)
     return {"files": len(files), "rows": int(rows[0]) if rows else 0, "seconds": seconds}
 
 
