@@ -3,10 +3,10 @@
     xzh bench [--scale 0.1] [--population-scale-1]
 
 Each feed runs in a fresh process (peak memory is that process's and its
-parse workers'). The floor is DuckDB ``read_csv`` → Parquet on the same
-UTF-8 CSV files (DuckDB cannot decode GB18030 or read XLSX without
-extensions that cannot be installed here, so those files are left out of
-the floor and the ratio compares rows per second).
+parse workers'). The floor is DuckDB ``read_csv`` → Parquet on the same CSV
+content (GB18030 files through untimed UTF-8 copies; DuckDB cannot read XLSX
+without an extension that cannot be installed here, so roster feeds have no
+floor). The ratio compares rows per second.
 """
 
 from __future__ import annotations

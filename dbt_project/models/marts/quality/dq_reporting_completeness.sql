@@ -28,9 +28,10 @@ deliveries as (
     -- registry snapshot) still shows the sender delivered for its month
     select
         delivered_files.*,
-        cast({{ dbt.date_trunc('month', 'business_date') }} as date) as report_month
+        cast({{ dbt.date_trunc('month', 'delivered_files.business_date') }} as date)
+            as report_month
     from delivered_files
-    where sender <> ''
+    where delivered_files.sender <> ''
 
 ),
 
@@ -148,7 +149,7 @@ expected_reporters as (
     inner join first_deliveries
         on
             due.feed = first_deliveries.feed
-            and first_deliveries.first_month <= due.report_month
+            and due.report_month >= first_deliveries.first_month
 
 ),
 
@@ -235,6 +236,7 @@ final as (
         institution_names.institution_name,
         institution_names.district_code,
         expected.report_month,
+        received.last_arrived_at,
         coalesce(received.files_accepted, 0) as files_accepted,
         coalesce(received.files_refused, 0) as files_refused,
         coalesce(received.files_on_time, 0) as files_on_time,
@@ -243,8 +245,7 @@ final as (
         coalesce(received.files_duplicate, 0) as files_duplicate,
         coalesce(received.rows_loaded, 0) as rows_loaded,
         coalesce(received.files_accepted, 0) + coalesce(received.files_duplicate, 0) > 0
-            as is_reported,
-        received.last_arrived_at
+            as is_reported
     from expected
     left join received
         on
