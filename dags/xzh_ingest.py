@@ -8,6 +8,7 @@ comes from them (edge rule 7). Each task is idempotent: files already in the
 load ledger are skipped, batch names derive from the file's sha256, so a
 rerun, a retry or a backfill changes nothing.
 
+Files outside every feed folder are ledgered as rejected (`reject_stray_files`).
 When any batch reached the raw zone (or was superseded), the last task
 updates the `xzh_raw_zone` asset, which schedules `xzh_warehouse`.
 Its log holds the ledger summary; `xzh ledger` prints the same.
@@ -43,6 +44,14 @@ def ingest_feed(feed: str) -> dict[str, object]:
     return {"feed": report.feed, "new_files": report.new_files, "statuses": report.statuses}
 
 
+@task(retries=2)
+def reject_stray_files() -> int:
+    from ingest.config import load_config
+    from ingest.pipeline import reject_strays
+
+    return reject_strays(load_config()).new_files
+
+
 @task(outlets=[RAW_ZONE], retries=2, multiple_outputs=False)
 def publish_raw_zone(reference: list[dict], data: list[dict]) -> dict[str, int]:
     from airflow.sdk.exceptions import AirflowSkipException
@@ -74,6 +83,7 @@ def xzh_ingest() -> None:
     data = ingest_feed.override(task_id="ingest_data_feed").expand(feed=DATA_FEEDS)
     reference >> data
     publish_raw_zone(reference, data)
+    reject_stray_files()
 
 
 xzh_ingest()

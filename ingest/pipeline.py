@@ -600,7 +600,66 @@ def ingest_all(config: PlatformConfig, feeds: tuple[str, ...] = LOAD_ORDER) -> l
     gate = Gate(zones.gx_root)
     run_id = new_run_id()
     reports = [ingest_feed(f, config, gate, run_id) for f in feeds]
-    strays = stray_folders(config)
-    if strays:
-        log.warning("inbox entries outside any feed folder are not deliveries: %s", strays)
+    reports.append(reject_strays(config, run_id))
     return reports
+
+
+UNKNOWN_FEED = "_unknown_feed"  # the ledger folder of files outside every feed folder
+
+
+def reject_strays(config: PlatformConfig, run_id: str | None = None) -> FeedReport:
+    """Files outside every feed folder are not deliveries (edge rule 1): ledgered as rejected.
+
+    Nothing is parsed (no contract says what they hold), so their rows are unknown;
+    the ledger names each file and the reason so the sender can redeliver it properly.
+    """
+    start = dt.datetime.now(dt.UTC)
+    ledger = Ledger(config.data_root / "ledger")
+    known = ledger.read(UNKNOWN_FEED) if (ledger.root / UNKNOWN_FEED).exists() else None
+    seen = set() if known is None else set(zip(known.file_path, known.file_sha256, strict=True))
+    entries = []
+    for folder in stray_folders(config):
+        for delivered in discover(config, folder):
+            sha256 = _hash_from_inbox(config, delivered)
+            if (delivered.path, sha256) in seen:
+                continue
+            folder_name = delivered.path.split("/")[0]
+            reason = (
+                "not inside a feed folder"
+                if folder_name == delivered.path
+                else f"unknown feed folder {folder_name!r}; feeds are {', '.join(LOAD_ORDER)}"
+            )
+            entries.append(
+                LedgerEntry(
+                    file_path=delivered.path,
+                    file_sha256=sha256,
+                    feed=UNKNOWN_FEED,
+                    sender="",
+                    business_date=None,
+                    seq=0,
+                    batch_id="",
+                    status="rejected",
+                    reason_code="unknown_feed",
+                    message=f"{delivered.path.rsplit('/', 1)[-1]}: {reason}",
+                    rows_in=0,
+                    rows_malformed=0,
+                    rows_loaded=0,
+                    rows_flagged=0,
+                    rows_warned=0,
+                    bytes=delivered.size,
+                    file_format=delivered.path.rsplit(".", 1)[-1].lower(),
+                    encoding="",
+                    file_mtime=delivered.mtime,
+                    duplicate_of="",
+                    superseded_by="",
+                    decided_at=dt.datetime.now(dt.UTC),
+                    run_id=run_id or new_run_id(),
+                )
+            )
+    if entries:
+        (ledger.root / UNKNOWN_FEED).mkdir(parents=True, exist_ok=True)
+        ledger.append(UNKNOWN_FEED, entries[0].run_id, entries)
+        log.warning("%d files outside any feed folder rejected", len(entries))
+    seconds = (dt.datetime.now(dt.UTC) - start).total_seconds()
+    statuses = {"rejected": len(entries)} if entries else {}
+    return FeedReport(UNKNOWN_FEED, len(entries), statuses, seconds)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from ingest.ledger import Ledger
@@ -76,28 +77,46 @@ def test_warehouse_build_is_scheduled_on_the_raw_zone_in_the_writer_pool(dagbag)
     assert [a.name for a in assets] == ["xzh_raw_zone"]
 
 
-def test_airflow_dags_test_runs_both_dags(demo_city, tmp_path) -> None:
+def zone_listing(data: Path) -> list[tuple[str, int]]:
+    return sorted(
+        (str(p.relative_to(data)), p.stat().st_size)
+        for zone in ("raw", "quarantine", "superseded")
+        for p in (data / zone).rglob("*")
+        if p.is_file()
+    )
+
+
+def dag_test(env: dict[str, str], dag_id: str) -> list[str]:
+    """``airflow dags test``; returns the states of the DAG's runs so far."""
+    result = subprocess.run(
+        [AIRFLOW, "dags", "test", dag_id], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    runs = subprocess.run(
+        [AIRFLOW, "dags", "list-runs", dag_id, "-o", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    listing = runs.stdout.strip().splitlines()[-1]  # the JSON comes after any log lines
+    return [run["state"] for run in json.loads(listing)]
+
+
+def test_airflow_dags_test_runs_both_dags_and_a_rerun_changes_nothing(demo_city, tmp_path) -> None:
     inbox = tmp_path / "inbox"
     for part in ("institution", "team", "population/202510", "eye_check/202510", "birth/202510"):
         shutil.copytree(demo_city.inbox / part, inbox / part)
     data = tmp_path / "data"
     env = airflow_env(tmp_path / "airflow", inbox, data)
     subprocess.run([AIRFLOW, "db", "migrate"], env=env, check=True, capture_output=True)
-    for dag_id in ("xzh_ingest", "xzh_warehouse"):
-        result = subprocess.run(
-            [AIRFLOW, "dags", "test", dag_id], env=env, capture_output=True, text=True
-        )
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-        runs = subprocess.run(
-            [AIRFLOW, "dags", "list-runs", dag_id, "-o", "json"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        listing = runs.stdout.strip().splitlines()[-1]  # the JSON comes after any log lines
-        states = [run["state"] for run in json.loads(listing)]
-        assert states == ["success"], states
+    assert dag_test(env, "xzh_ingest") == ["success"]
+    assert dag_test(env, "xzh_warehouse") == ["success"]
     ledger = Ledger(data / "ledger").read()
     assert set(ledger.feed) == {"institution", "team", "population", "eye_check", "birth"}
     assert (data / "warehouse.duckdb").exists()
+
+    zones = zone_listing(data)
+    assert dag_test(env, "xzh_ingest") == ["success", "success"]
+    assert zone_listing(data) == zones
+    pd.testing.assert_frame_equal(Ledger(data / "ledger").read(), ledger)
