@@ -11,8 +11,8 @@ floor). The ratio compares rows per second.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import resource
 import shutil
 import subprocess
 import sys
@@ -36,6 +36,39 @@ def _city(scale: float, end: str | None = None) -> Path:
     return out
 
 
+class PeakMemory:
+    """Samples this process's RSS plus its children's unique memory (parse workers are
+    forked: their shared pages are this process's) and keeps the peak, in MB."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        import threading
+
+        self.peak = 0.0
+        self._every = every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = me.memory_info().rss
+            for child in me.children(recursive=True):
+                with contextlib.suppress(psutil.Error):  # a worker that just ended
+                    total += child.memory_full_info().uss
+            self.peak = max(self.peak, total / 2**20)
+            self._stop.wait(self._every)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def one_feed(inbox: str, data: str, feed: str) -> dict[str, float]:
     """Run in a child process: ingest one feed (its registry feeds first, not timed)."""
     from ingest.pipeline import ingest_feed
@@ -48,18 +81,17 @@ def one_feed(inbox: str, data: str, feed: str) -> dict[str, float]:
         for reference in ("institution", "team"):
             ingest_feed(reference, config, gate)
     start = time.perf_counter()
-    report = ingest_feed(feed, config, gate)
+    with PeakMemory() as memory:
+        report = ingest_feed(feed, config, gate)
     seconds = time.perf_counter() - start
     from ingest.ledger import Ledger
 
     ledger = Ledger(Path(data) / "ledger").read(feed)
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {
         "files": report.new_files,
         "rows": int(ledger.rows_in.sum()),
         "seconds": seconds,
-        "peak_mb": max(own, children) / 1024,
+        "peak_mb": memory.peak,
     }
 
 
