@@ -19,20 +19,8 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import dag, task
 
+from ingest.contract import DATA_FEEDS, REFERENCE_FEEDS
 from xzh.assets import RAW_ZONE
-
-REFERENCE_FEEDS = ["institution", "team"]
-DATA_FEEDS = [
-    "population",
-    "birth",
-    "eye_check",
-    "kg_roster",
-    "school_entry",
-    "ehr_record",
-    "ehr_service",
-    "contract",
-    "transfer",
-]
 
 
 @task(retries=2, retry_delay=pendulum.duration(minutes=2), multiple_outputs=False)
@@ -79,8 +67,10 @@ def publish_raw_zone(reference: list[dict], data: list[dict]) -> dict[str, int]:
     doc_md=__doc__,
 )
 def xzh_ingest() -> None:
-    reference = ingest_feed.override(task_id="ingest_reference_feed").expand(feed=REFERENCE_FEEDS)
-    data = ingest_feed.override(task_id="ingest_data_feed").expand(feed=DATA_FEEDS)
+    reference = ingest_feed.override(task_id="ingest_reference_feed").expand(
+        feed=list(REFERENCE_FEEDS)
+    )
+    data = ingest_feed.override(task_id="ingest_data_feed").expand(feed=list(DATA_FEEDS))
     reference >> data
     publish_raw_zone(reference, data)
     reject_stray_files()

@@ -346,6 +346,8 @@ LOAD_ORDER: tuple[str, ...] = (
     "transfer",
 )
 assert set(LOAD_ORDER) == set(FEEDS)
+REFERENCE_FEEDS = LOAD_ORDER[:2]
+DATA_FEEDS = LOAD_ORDER[2:]
 
 # Lineage columns on every landing, raw and quarantined row, in this order.
 # All canonical and extra columns are text as delivered; these are typed.

@@ -10,20 +10,8 @@ import pytest
 from stdnum.cn import ric
 
 from ingest.contract import FEEDS
+from tests.test_dbt_staging import STAGING
 
-STAGING = {
-    "population": "stg_population__persons",
-    "birth": "stg_birth__birth_certificates",
-    "eye_check": "stg_eye_check__eye_checks",
-    "kg_roster": "stg_kg_roster__enrolments",
-    "school_entry": "stg_school_entry__entrants",
-    "ehr_record": "stg_ehr_record__health_records",
-    "ehr_service": "stg_ehr_service__services",
-    "contract": "stg_contract__contracts",
-    "transfer": "stg_transfer__transfer_requests",
-    "institution": "stg_institution__institutions",
-    "team": "stg_team__teams",
-}
 ID_DEFECTS = ("id_bad_check", "id_15_digit", "id_full_width", "id_lower_x", "id_spaces")
 
 
