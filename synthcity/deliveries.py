@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import xlsxwriter
 
+from .codes import id_check_char
 from .config import CityConfig, from_day
 from .contract import FEEDS, Feed
 from .dates import NEVER
@@ -474,8 +475,17 @@ class InboxWriter:
     ) -> tuple[dict[str, pa.Array], RowDefects]:
         values = texts[column].take(pa.array(rows)).to_pylist()
         # only canonical 18-character IDs: a 15-digit one has no check character to break
+        # ... and a valid one: breaking an already broken check character could mend it
         canonical = np.array(
-            [bool(v) and len(v) == 18 and v.isascii() and " " not in v for v in values], bool
+            [
+                bool(v)
+                and len(v) == 18
+                and v.isascii()
+                and v[:17].isdigit()
+                and id_check_char(v[:17]) == v[17]
+                for v in values
+            ],
+            bool,
         )
         chosen_at = np.flatnonzero(canonical & (rng.random(len(rows)) < BAD_BATCH_SHARE))
         if len(chosen_at) < BAD_BATCH_MIN_ROWS:  # small file: still enough to break the rule

@@ -119,11 +119,15 @@ def batch_schema(feed: str) -> pa.Schema:
 
 
 def prepare_raw_zone(data: Path) -> None:
-    """The zero-row ``_empty/_schema.parquet`` of every feed, as the ingest writes it."""
+    """The zero-row ``_empty/_schema.parquet`` of every feed and of the load ledger,
+    as the ingest writes them."""
+    from ingest.ledger import Ledger
+
     for feed in FEEDS:
         path = data / "raw" / feed / "_empty" / "_schema.parquet"
         path.parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(batch_schema(feed).empty_table(), path)
+    Ledger(data / "ledger").prepare()
 
 
 def write_batch(
