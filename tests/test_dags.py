@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from stdnum.cn import ric
 
 from ingest.ledger import Ledger
 
@@ -77,6 +79,23 @@ def test_warehouse_build_is_scheduled_on_the_raw_zone_in_the_writer_pool(dagbag)
     assert [a.name for a in assets] == ["xzh_raw_zone"]
 
 
+ID_LIKE = re.compile(rb"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
+
+
+def ids_in_logs(folders: list[Path]) -> list[tuple[str, str]]:
+    """Valid GB 11643 numbers written anywhere in these folders (logs must hold none)."""
+    found = []
+    for folder in folders:
+        for path in folder.rglob("*"):
+            if not path.is_file():
+                continue
+            for match in ID_LIKE.findall(path.read_bytes()):
+                text = match.decode().upper()
+                if ric.calc_check_digit(text) == text[17]:
+                    found.append((str(path), text[:6] + "…"))
+    return found
+
+
 def zone_listing(data: Path) -> list[tuple[str, int]]:
     return sorted(
         (str(p.relative_to(data)), p.stat().st_size)
@@ -115,6 +134,9 @@ def test_airflow_dags_test_runs_both_dags_and_a_rerun_changes_nothing(demo_city,
     ledger = Ledger(data / "ledger").read()
     assert set(ledger.feed) == {"institution", "team", "population", "eye_check", "birth"}
     assert (data / "warehouse.duckdb").exists()
+
+    leaks = ids_in_logs([tmp_path / "airflow" / "logs", data / "dbt-logs", data / "ledger"])
+    assert leaks == [], leaks[:3]
 
     zones = zone_listing(data)
     assert dag_test(env, "xzh_ingest") == ["success", "success"]

@@ -43,5 +43,7 @@ def run_dbt(config: PlatformConfig, *args: str) -> None:
 
 
 def build(config: PlatformConfig, select: str | None = None) -> None:
-    args = ["build"] + (["--select", select] if select else [])
-    run_dbt(config, *args)
+    """Seeds, models and data tests. Unit tests (hand-built rows, run in CI by pytest and by
+    `dbt test --select test_type:unit`) are left out, as dbt advises for production."""
+    args = ["build", "--exclude-resource-type", "unit_test"]
+    run_dbt(config, *args, *(["--select", select] if select else []))
