@@ -205,3 +205,14 @@ def test_landing_table_carries_lineage_and_extra_json() -> None:
     assert row["_row_number"] == 1 and row["_file_path"] == "team/team_X_20260101.csv"
     assert json.loads(row["_extra"]) == {"备注": "夜班", "数据来源": "HIS"}
     assert table.schema.field("team_code").type == pa.string()
+
+
+def test_gb18030_is_transcoded_in_slices_without_splitting_characters(monkeypatch) -> None:
+    import ingest.parse
+
+    raw = csv_bytes([HEADER, *ROWS, "T3,X,王医生团队𠀀,1"], "gb18030")
+    whole = parse_file(TEAM, "team_x.csv", raw)
+    monkeypatch.setattr(ingest.parse, "TRANSCODE_SLICE", 7)  # cuts through most characters
+    sliced = parse_file(TEAM, "team_x.csv", raw)
+    assert values(sliced, "team_name") == values(whole, "team_name")
+    assert values(sliced, "team_name")[-1] == "王医生团队𠀀"
