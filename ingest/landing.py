@@ -57,7 +57,7 @@ def landing_table(feed: Feed, parsed: ParsedFile, lineage: Lineage) -> pa.Table:
     return pa.table(columns, schema=schema)
 
 
-def _extra_json(extra: dict[str, pa.Array], n: int) -> pa.Array:
+def _extra_json(extra: dict[str, pa.Array | pa.ChunkedArray], n: int) -> pa.Array:
     """Columns the contract does not know, kept per row as one JSON object {header: value}."""
     if not extra:
         return pa.nulls(n, pa.string())

@@ -15,6 +15,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -37,8 +38,10 @@ class ParsedFile:
     """A file's rows as text, with the header as delivered and what was wrong with it."""
 
     header: list[str]  # normalized header cells in file order
-    columns: dict[str, pa.Array]  # canonical name -> text values (feed columns present)
-    extra: dict[str, pa.Array]  # header -> text values (columns the contract does not know)
+    # canonical name -> text values (feed columns present); Array or ChunkedArray
+    columns: dict[str, pa.Array | pa.ChunkedArray]
+    # header -> text values (columns the contract does not know)
+    extra: dict[str, pa.Array | pa.ChunkedArray]
     row_numbers: pa.Array  # int32, 1-based data row of each parsed row
     missing_required: tuple[str, ...]  # required Chinese headers absent from the header
     encoding: str  # utf-8 | utf-8-sig | gb18030 | xlsx
@@ -53,6 +56,11 @@ def parse_file(feed: Feed, name: str, data: bytes) -> ParsedFile:
     if name.lower().endswith(".xlsx"):
         return _parse_xlsx(feed, data)
     return _parse_csv(feed, data)
+
+
+def ordinals(n: int) -> pa.Array:
+    """1 … n as int32 (data row numbers)."""
+    return pa.array(np.arange(1, n + 1, dtype=np.int32))
 
 
 def normalize_header(cell: object) -> str:
@@ -172,9 +180,9 @@ def _csv_with_arrow(feed: Feed, body: bytes, encoding: str) -> ParsedFile:
         return _csv_with_python(feed, body[offset:].decode("utf-8"), header, encoding)
     return ParsedFile(
         header=header,
-        columns={name: table.column(i).combine_chunks() for name, i in known.items()},
-        extra={h: table.column(i).combine_chunks() for h, i in extra.items()},
-        row_numbers=pa.array(range(1, table.num_rows + 1), pa.int32()),
+        columns={name: table.column(i) for name, i in known.items()},
+        extra={h: table.column(i) for h, i in extra.items()},
+        row_numbers=ordinals(table.num_rows),
         missing_required=_missing(feed, known),
         encoding=encoding,
     )
@@ -259,7 +267,7 @@ def _parse_xlsx(feed: Feed, data: bytes) -> ParsedFile:
         header=header,
         columns={name: column(i) for name, i in known.items()},
         extra={h: column(i) for h, i in extra.items()},
-        row_numbers=pa.array(range(1, len(body) + 1), pa.int32()),
+        row_numbers=ordinals(len(body)),
         missing_required=_missing(feed, known),
         encoding="xlsx",
     )

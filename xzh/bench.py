@@ -119,7 +119,7 @@ def floor(inbox: Path, feed: str) -> dict[str, float] | None:
         else:
             files.append(str(path))
     out = work / "floor.parquet"
-    con = duckdb.connect()
+    con = duckdb.connect(config={"enable_progress_bar": False})
     start = time.perf_counter()
     rows = con.execute(
         "copy (select * from read_csv(?, all_varchar = true, union_by_name = true,"
