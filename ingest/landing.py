@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 
 from .contract import EXTRA_COLUMN, Feed
@@ -38,16 +39,21 @@ def landing_table(feed: Feed, parsed: ParsedFile, lineage: Lineage) -> pa.Table:
     schema = batch_schema(feed)
 
     def repeat(value: object, type_: pa.DataType) -> pa.Array:
+        if pa.types.is_dictionary(type_):  # one value, n zero indices: no n copies of the text
+            indices = pa.array(np.zeros(n, dtype=np.int32))
+            return pa.DictionaryArray.from_arrays(indices, pa.array([value], type_.value_type))
         return pa.repeat(pa.scalar(value, type_), n) if n else pa.array([], type_)
 
-    columns: dict[str, pa.Array] = {
-        "_batch_id": repeat(lineage.batch_id, pa.string()),
-        "_feed": repeat(lineage.feed, pa.string()),
-        "_sender": repeat(lineage.sender, pa.string()),
+    text = schema.field("_batch_id").type
+
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {
+        "_batch_id": repeat(lineage.batch_id, text),
+        "_feed": repeat(lineage.feed, text),
+        "_sender": repeat(lineage.sender, text),
         "_business_date": repeat(lineage.business_date, pa.date32()),
         "_seq": repeat(lineage.seq, pa.int32()),
-        "_file_sha256": repeat(lineage.sha256, pa.string()),
-        "_file_path": repeat(lineage.path, pa.string()),
+        "_file_sha256": repeat(lineage.sha256, text),
+        "_file_path": repeat(lineage.path, text),
         "_row_number": parsed.row_numbers,
         "_loaded_at": repeat(lineage.loaded_at, schema.field("_loaded_at").type),
     }

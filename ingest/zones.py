@@ -22,7 +22,9 @@ TMP_MARK = ".tmp-"
 
 def arrow_type(name: str) -> pa.DataType:
     return {
-        "string": pa.string(),
+        # lineage text is one value per batch: dictionary-encoded, it costs nothing per row
+        # (DuckDB and dbt read it as VARCHAR)
+        "string": pa.dictionary(pa.int32(), pa.string()),
         "date32": pa.date32(),
         "int32": pa.int32(),
         "timestamp[us, tz=UTC]": pa.timestamp("us", tz="UTC"),
