@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -47,7 +48,7 @@ def dagbag():
 
 def test_dags_import_without_errors(dagbag) -> None:
     assert dagbag.import_errors == {}
-    assert set(dagbag.dags) == {"xzh_ingest", "xzh_warehouse"}
+    assert set(dagbag.dags) == {"xzh_ingest", "xzh_warehouse", "xzh_reports"}
 
 
 def test_dags_follow_the_house_rules(dagbag) -> None:
@@ -77,6 +78,22 @@ def test_warehouse_build_is_scheduled_on_the_raw_zone_in_the_writer_pool(dagbag)
     assert [a.name for a in build.outlets] == ["xzh_warehouse"]
     assets = dag.timetable.asset_condition.objects
     assert [a.name for a in assets] == ["xzh_raw_zone"]
+
+
+def test_reports_publish_monthly_as_readers_of_the_warehouse(dagbag) -> None:
+    from xzh.publishing import is_statistical_year_end, previous_month_end
+
+    dag = dagbag.dags["xzh_reports"]
+    publish = dag.get_task("publish_child_vision")
+    # a reader of warehouse.duckdb waits for the writer's slot instead of failing on the lock
+    assert publish.pool == "xzh_warehouse_writer"
+    assert dag.timetable.summary == "0 6 5 * *"
+    assert "as_of" in dag.params
+    # the October run publishes as of 30 September: the statistical year's annual report
+    october_run = previous_month_end(dt.date(2026, 10, 5))
+    assert october_run == dt.date(2026, 9, 30) and is_statistical_year_end(october_run)
+    assert previous_month_end(dt.date(2026, 3, 5)) == dt.date(2026, 2, 28)
+    assert not is_statistical_year_end(dt.date(2026, 8, 31))
 
 
 ID_LIKE = re.compile(rb"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")

@@ -1,0 +1,42 @@
+"""When and where the reports are published: the report DAG and ``xzh report`` share this.
+
+A run publishes as of a date, never "now": the monthly run of a month publishes the
+year-to-date figures at the previous month's last day (the figures of that month are
+complete once its deliveries are in, see the schedule in dags/xzh_reports.py). The run of
+October publishes as of 30 September, the end of the statistical year: the annual report.
+The report itself picks the latest published period on or before that date, so a run after
+the data ends still publishes the last complete period instead of an empty one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from ingest.config import PlatformConfig
+
+
+def previous_month_end(day: dt.date) -> dt.date:
+    """The last day of the month before ``day``'s month."""
+    return day.replace(day=1) - dt.timedelta(days=1)
+
+
+def is_statistical_year_end(day: dt.date) -> bool:
+    """30 September closes the statistical year (统计年度) of the MCH annual report."""
+    return (day.month, day.day) == (9, 30)
+
+
+def reports_root(config: PlatformConfig) -> Path:
+    return config.data_root / "reports"
+
+
+def publish_reports(config: PlatformConfig, as_of: dt.date | None = None) -> dict[str, Any]:
+    """Publish the child-vision chain as of ``as_of`` (None: the latest period with data).
+
+    Returns the paths written (as strings, so an Airflow task can return them as XCom).
+    """
+    from reports.publish import publish_vision
+
+    published = publish_vision(config.warehouse, reports_root(config), as_of=as_of)
+    return {key: str(value) for key, value in vars(published).items()}
