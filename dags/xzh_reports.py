@@ -28,7 +28,12 @@ from airflow.timetables.trigger import CronTriggerTimetable
 from xzh.assets import WAREHOUSE_WRITER_POOL
 
 
-@task(pool=WAREHOUSE_WRITER_POOL, retries=2, retry_delay=pendulum.duration(minutes=10))
+@task(
+    pool=WAREHOUSE_WRITER_POOL,
+    retries=2,
+    retry_delay=pendulum.duration(minutes=10),
+    multiple_outputs=False,
+)
 def publish_child_vision() -> dict[str, object]:
     import datetime as dt
 

@@ -4,12 +4,15 @@ xzh run     [--inbox URL] [--data DIR]     ingest every feed, dbt build, print t
 xzh ingest  [--inbox URL] [--data DIR] [--feed F ...]
 xzh build   [--data DIR] [--select SELECTOR]
 xzh ledger  [--data DIR] [--problems N] [--csv FILE]
+xzh report  [--data DIR] [--as-of YYYY-MM-DD] [--pdf]   the vision report, indicator CSV, 干预清单
+xzh export-indicators --out FILE [--data DIR]          every indicator result as CSV
 xzh bench   [--scale 0.1] [--population-scale-1]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import sys
 import time
@@ -62,10 +65,35 @@ def cmd_ledger(args: argparse.Namespace) -> None:
         print(f"\nledger written to {args.csv}")
 
 
+def cmd_report(args: argparse.Namespace) -> None:
+    from xzh.publishing import publish_reports
+
+    config = _config(args)
+    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+    published = publish_reports(config, as_of, pdf=args.pdf)
+    print(f"report ({published['period']}): {published['report_html']}")
+    if published.get("report_pdf"):
+        print(f"report as PDF: {published['report_pdf']}")
+    print(f"indicator results (CSV): {published['indicators_csv']}")
+    worklists, where = published["worklists"], published["worklists_dir"]
+    print(f"干预清单 of {published['list_date']}: {len(worklists)} XLSX files under {where}")
+
+
+def cmd_export_indicators(args: argparse.Namespace) -> None:
+    from reports.indicator_export import export_indicator_csv
+    from reports.warehouse import load_vision_data
+
+    config = _config(args)
+    path = export_indicator_csv(load_vision_data(config.warehouse).results, args.out)
+    print(f"indicator results written to {path}")
+
+
 def cmd_run(args: argparse.Namespace) -> None:
     cmd_ingest(args)
     cmd_build(args)
     cmd_ledger(args)
+    args.as_of, args.pdf = None, False
+    cmd_report(args)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -92,6 +120,13 @@ def main(argv: list[str] | None = None) -> None:
     ledger = add("ledger", "print the load ledger summary")
     ledger.add_argument("--problems", type=int, default=20, help="steward lines to print")
     ledger.add_argument("--csv", help="also write the whole ledger to this CSV file")
+    report = add("report", "publish the child-vision report, indicator CSV and 干预清单 (XLSX)")
+    report.add_argument("--as-of", help="report on the latest period ending on or before this date")
+    report.add_argument(
+        "--pdf", action="store_true", help="also print the report to PDF (Chromium)"
+    )
+    export = add("export-indicators", "write every indicator result as CSV (statisticians)")
+    export.add_argument("--out", required=True, help="CSV file to write (UTF-8 with BOM)")
     sub.add_parser(
         "bench", help="ingest + gate throughput per feed (see xzh/bench.py)", add_help=False
     )
@@ -103,9 +138,15 @@ def main(argv: list[str] | None = None) -> None:
         return bench(argv[1:])
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    {"run": cmd_run, "ingest": cmd_ingest, "build": cmd_build, "ledger": cmd_ledger}[args.command](
-        args
-    )
+    commands = {
+        "run": cmd_run,
+        "ingest": cmd_ingest,
+        "build": cmd_build,
+        "ledger": cmd_ledger,
+        "report": cmd_report,
+        "export-indicators": cmd_export_indicators,
+    }
+    commands[args.command](args)
 
 
 if __name__ == "__main__":

@@ -31,12 +31,25 @@ def reports_root(config: PlatformConfig) -> Path:
     return config.data_root / "reports"
 
 
-def publish_reports(config: PlatformConfig, as_of: dt.date | None = None) -> dict[str, Any]:
+def publish_reports(
+    config: PlatformConfig, as_of: dt.date | None = None, *, pdf: bool = False
+) -> dict[str, Any]:
     """Publish the child-vision chain as of ``as_of`` (None: the latest period with data).
 
-    Returns the paths written (as strings, so an Airflow task can return them as XCom).
+    Returns what was written, as plain values (an Airflow task returns it as XCom): no
+    clear ID or name, only paths, the period and the list date.
     """
     from reports.publish import publish_vision
 
-    published = publish_vision(config.warehouse, reports_root(config), as_of=as_of)
-    return {key: str(value) for key, value in vars(published).items()}
+    out = reports_root(config)
+    published = publish_vision(config.warehouse, out, as_of=as_of, pdf=pdf)
+    return {
+        "period": f"{published.period.statistical_year} {published.period.period_label}",
+        "period_end": published.period.period_end.isoformat(),
+        "report_html": str(published.report_html),
+        "report_pdf": str(published.report_pdf) if published.report_pdf else None,
+        "indicators_csv": str(published.indicators_csv),
+        "list_date": published.list_date.isoformat() if published.list_date else None,
+        "worklists_dir": str(out / "worklists"),
+        "worklists": [str(path) for path in published.worklists],
+    }

@@ -1,0 +1,175 @@
+{#- Shared steps of the health-record indicator models (ind_ehr_*).
+
+    ehr_unit_counts(levels): the select that counts numerator and denominator
+    per period and unit from two CTEs the model defines:
+      periods  (period_label, ...)                      every period reported
+      facts    (period_label, item_key, is_in_numerator, district_code,
+                institution_code, institution_district_code, team_code)
+    City figures count distinct items (persons or records), never sums of
+    districts. District units: the ten counties always, plus any other code
+    seen (edge rule 29) and `unknown`. Institution and team units: those seen.
+
+    ehr_result_columns(indicator_code): the trailing CTEs named, rated and
+    final that turn a CTE `units` (period_label, level, unit_code,
+    district_code, numerator, denominator) into the columns of
+    indicators.indicator_results plus period_basis = 'calendar'. -#}
+
+{% macro ehr_unit_counts(levels) %}
+    select
+        periods.period_label,
+        'city' as level,
+        '320300' as unit_code,
+        '320300' as district_code,
+        count(distinct case when facts.is_in_numerator then facts.item_key end) as numerator,
+        count(distinct facts.item_key) as denominator
+    from periods
+    left join facts
+        on periods.period_label = facts.period_label
+    group by periods.period_label
+
+    union all
+
+    select
+        district_units.period_label,
+        'district' as level,
+        district_units.district_code as unit_code,
+        district_units.district_code,
+        count(distinct case when facts.is_in_numerator then facts.item_key end) as numerator,
+        count(distinct facts.item_key) as denominator
+    from (
+        select
+            periods.period_label,
+            county_codes.code as district_code
+        from periods
+        cross join {{ ref('code_district') }} as county_codes
+        where county_codes.level = 'county'
+        union
+        select distinct
+            facts.period_label,
+            facts.district_code
+        from facts
+    ) as district_units
+    left join facts
+        on
+            district_units.period_label = facts.period_label
+            and district_units.district_code = facts.district_code
+    group by district_units.period_label, district_units.district_code
+    {%- if 'institution' in levels %}
+
+    union all
+
+    select
+        facts.period_label,
+        'institution' as level,
+        facts.institution_code as unit_code,
+        coalesce(any_value(facts.institution_district_code), 'unknown') as district_code,
+        count(distinct case when facts.is_in_numerator then facts.item_key end) as numerator,
+        count(distinct facts.item_key) as denominator
+    from facts
+    where facts.institution_code is not null
+    group by facts.period_label, facts.institution_code
+    {%- endif %}
+    {%- if 'team' in levels %}
+
+    union all
+
+    select
+        facts.period_label,
+        'team' as level,
+        facts.team_code as unit_code,
+        coalesce(any_value(facts.institution_district_code), 'unknown') as district_code,
+        count(distinct case when facts.is_in_numerator then facts.item_key end) as numerator,
+        count(distinct facts.item_key) as denominator
+    from facts
+    where facts.team_code is not null
+    group by facts.period_label, facts.team_code
+    {%- endif %}
+{% endmacro %}
+
+{% macro ehr_result_columns(indicator_code) %}
+named as (
+
+    select
+        units.*,
+        case units.level
+            when 'city' then '徐州市'
+            when 'district'
+                then
+                    case
+                        when units.unit_code = 'unknown' then '未知区县'
+                        else coalesce(unit_districts.label, units.unit_code)
+                    end
+            when 'institution' then coalesce(unit_institutions.institution_name, units.unit_code)
+            when 'team' then coalesce(unit_teams.team_name, units.unit_code)
+        end as unit_name
+    from units
+    left join {{ ref('code_district') }} as unit_districts
+        on units.level = 'district' and units.unit_code = unit_districts.code
+    left join (
+        select
+            institution_code,
+            arg_max(institution_name, snapshot_date) as institution_name
+        from {{ ref('int_institutions_as_of') }}
+        group by institution_code
+    ) as unit_institutions
+        on units.level = 'institution' and units.unit_code = unit_institutions.institution_code
+    left join (
+        select
+            team_code,
+            arg_max(team_name, snapshot_date) as team_name
+        from {{ ref('int_teams_as_of') }}
+        group by team_code
+    ) as unit_teams
+        on units.level = 'team' and units.unit_code = unit_teams.team_code
+
+),
+
+rated as (
+
+    select
+        named.*,
+        registry.target,
+        registry.direction,
+        -- percent, 2 decimals, halves up, in integer arithmetic (as indicator_results)
+        case
+            when named.denominator > 0
+                then ((named.numerator * 20000 + named.denominator) // (2 * named.denominator)) * 0.01
+        end as rate
+    from named
+    inner join {{ ref('indicator_registry') }} as registry
+        on registry.indicator_code = '{{ indicator_code }}'
+
+),
+
+final as (
+
+    select
+        cast('{{ indicator_code }}' as varchar) as indicator_code,
+        cast(periods.period_type as varchar) as period_type,
+        cast(periods.period_label as varchar) as period_label,
+        cast(periods.statistical_year as integer) as statistical_year,
+        cast(periods.period_start as date) as period_start,
+        cast(periods.period_end as date) as period_end,
+        cast(rated.level as varchar) as level,
+        cast(rated.unit_code as varchar) as unit_code,
+        cast(rated.unit_name as varchar) as unit_name,
+        cast(rated.district_code as varchar) as district_code,
+        cast(rated.numerator as bigint) as numerator,
+        cast(rated.denominator as bigint) as denominator,
+        cast(rated.rate as decimal(5, 2)) as rate,
+        cast(rated.target as decimal(5, 2)) as target,
+        cast(rated.direction as varchar) as direction,
+        cast(
+            case
+                when rated.target is null or rated.rate is null then null
+                when rated.direction = 'lower_is_better' then rated.rate <= rated.target
+                else rated.rate >= rated.target
+            end as boolean
+        ) as target_met,
+        cast(periods.period_basis as varchar) as period_basis
+    from rated
+    inner join periods
+        on rated.period_label = periods.period_label
+
+)
+{% endmacro %}

@@ -1,0 +1,176 @@
+{#-
+    VIS_COV 0～6岁儿童眼保健和视力检查覆盖率: numerator and denominator per period, for the city
+    (distinct persons) and each district (the ten counties always, any other county code seen,
+    'unknown' for a resident without a street code). Denominator: the resident population aged
+    under 7 at the period's end, in the district of residence at that date; numerator: those with
+    at least one eye check dated in the period (any institution, any district).
+-#}
+
+with
+
+periods as (
+
+    select * from {{ ref('indicator_periods') }}
+
+),
+
+residences as (
+
+    select * from {{ ref('dim_resident_residences') }}
+
+),
+
+eye_checks as (
+
+    select * from {{ ref('fct_eye_checks') }}
+
+),
+
+districts as (
+
+    select * from {{ ref('code_district') }}
+
+),
+
+-- the resident population at each period end (docs/vision-chain.md), aged under 7 (周岁, rule 15)
+population as (
+
+    select
+        periods.period_label,
+        residences.person_key,
+        coalesce(residences.district_code, 'unknown') as district_code,
+        {{ completed_years('residences.birth_date', 'periods.period_end') }} as age_years
+    from periods
+    inner join residences
+        on
+            periods.period_end >= residences.valid_from
+            and (residences.valid_to is null or periods.period_end < residences.valid_to)
+    where
+        residences.is_resident
+        and residences.birth_date <= periods.period_end
+        and (residences.death_date is null or residences.death_date > periods.period_end)
+    -- one residence per person and date, should two senders' snapshots both hold the person
+    qualify row_number() over (
+        partition by periods.period_label, residences.person_key
+        order by residences.district_code, residences.street_code
+    ) = 1
+
+),
+
+denominator as (
+
+    select
+        period_label,
+        person_key,
+        district_code
+    from population
+    where age_years < 7
+
+),
+
+checked as (
+
+    select distinct
+        periods.period_label,
+        eye_checks.person_key
+    from periods
+    inner join eye_checks
+        on eye_checks.check_date between periods.period_start and periods.period_end
+    where eye_checks.person_key is not null
+
+),
+
+persons as (
+
+    select
+        denominator.period_label,
+        denominator.person_key,
+        denominator.district_code,
+        checked.person_key is not null as is_in_numerator
+    from denominator
+    left join checked
+        on
+            denominator.period_label = checked.period_label
+            and denominator.person_key = checked.person_key
+
+),
+
+city as (
+
+    select
+        periods.period_label,
+        'city' as level,  -- noqa: RF04
+        '320300' as unit_code,
+        '320300' as district_code,
+        count(distinct case when persons.is_in_numerator then persons.person_key end) as numerator,
+        count(distinct persons.person_key) as denominator
+    from periods
+    left join persons
+        on periods.period_label = persons.period_label
+    group by periods.period_label
+
+),
+
+district_units as (
+
+    select
+        periods.period_label,
+        districts.code as district_code
+    from periods
+    cross join districts
+    where districts.level = 'county'
+    union
+    select distinct
+        persons.period_label,
+        persons.district_code
+    from persons
+
+),
+
+district as (
+
+    select
+        district_units.period_label,
+        'district' as level,  -- noqa: RF04
+        district_units.district_code as unit_code,
+        district_units.district_code,
+        count(distinct case when persons.is_in_numerator then persons.person_key end) as numerator,
+        count(distinct persons.person_key) as denominator
+    from district_units
+    left join persons
+        on
+            district_units.period_label = persons.period_label
+            and district_units.district_code = persons.district_code
+    group by district_units.period_label, district_units.district_code
+
+),
+
+units as (
+
+    select * from city
+    union all
+    select * from district
+
+),
+
+final as (
+
+    select
+        'VIS_COV' as indicator_code,
+        periods.period_type,
+        periods.period_label,
+        periods.statistical_year,
+        periods.period_start,
+        periods.period_end,
+        units.level,
+        units.unit_code,
+        units.district_code,
+        cast(units.numerator as bigint) as numerator,
+        cast(units.denominator as bigint) as denominator
+    from units
+    inner join periods
+        on units.period_label = periods.period_label
+
+)
+
+select * from final

@@ -1,0 +1,610 @@
+"""The child eye-care and vision report for the health commission (self-contained HTML).
+
+《徐州市0～6岁儿童眼保健和视力检查统计报告（<统计年度>，截至<date>）》: headline cards, charts by
+district, the year-to-date trend, the kindergarten ranking, poor vision at 6 by sex, follow-up
+completion, a district table with every indicator, and what needs action (counts only). It reads
+:class:`reports.warehouse.VisionData` — person_key tables, never the identity store — and shows
+every number through the small-cell rule (:mod:`reports.suppression`). plotly.js is inlined
+once, so the file opens offline; the CSS prints on A4 portrait.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pandas as pd
+import plotly.offline
+from markupsafe import Markup
+
+from reports import charts
+from reports.charts import FONT_STACK, RateCell
+from reports.chromium import to_pdf as to_pdf
+from reports.suppression import (
+    MIN_DENOMINATOR_FOR_RATE,
+    NOT_SHOWN,
+    SUPPRESSED_COUNT,
+    format_count,
+    is_missing,
+)
+from reports.warehouse import VisionData
+
+log = logging.getLogger(__name__)
+
+CITY_CODE = "320300"
+UNKNOWN_DISTRICT = "unknown"
+VISION_INDICATORS = ("VIS_COV", "VIS_POOR_6", "VIS_FOLLOWUP", "VIS_KG_COV", "VIS_SCHOOL_LINK")
+# At one period end a year result is preferred to a quarter, a quarter to a month (all are
+# year-to-date, so they agree; the label is the more familiar one).
+PERIOD_PREFERENCE = {"year": 0, "quarter": 1, "month": 2}
+SEX_LABELS = {"1": "男", "2": "女"}
+KINDERGARTEN_ROWS = 30
+ACTION_ROWS = 40
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    statistical_year: int
+    period_type: str
+    period_label: str
+    period_start: dt.date
+    period_end: dt.date
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.statistical_year}统计年度"
+
+    @property
+    def end_label(self) -> str:
+        return f"{self.period_end.year}年{self.period_end.month}月{self.period_end.day}日"
+
+    @property
+    def title(self) -> str:
+        return (
+            f"徐州市0～6岁儿童眼保健和视力检查统计报告（{self.year_label}，截至{self.end_label}）"
+        )
+
+    @property
+    def file_name(self) -> str:
+        """``vision_report_<statistical year>_<period label>.html``."""
+        return f"vision_report_{self.statistical_year}_{self.period_label}.html"
+
+
+def select_period(results: pd.DataFrame, as_of: dt.date | None = None) -> ReportPeriod:
+    """The latest vision period ending on or before ``as_of`` (default: the latest there is)."""
+    vision = results[results["indicator_code"].isin(VISION_INDICATORS)]
+    if as_of is not None:
+        vision = vision[vision["period_end"] <= as_of]
+    if vision.empty:
+        when = f" ending on or before {as_of}" if as_of else ""
+        raise ValueError(
+            f"indicators.indicator_results has no vision results{when}: run `xzh build` first"
+        )
+    periods = vision[
+        ["statistical_year", "period_type", "period_label", "period_start", "period_end"]
+    ].drop_duplicates()
+    periods = periods.assign(pref=periods["period_type"].map(PERIOD_PREFERENCE).fillna(9))
+    best = periods.sort_values(["period_end", "pref"], ascending=[False, True]).iloc[0]
+    return ReportPeriod(
+        statistical_year=int(best["statistical_year"]),
+        period_type=str(best["period_type"]),
+        period_label=str(best["period_label"]),
+        period_start=best["period_start"],
+        period_end=best["period_end"],
+    )
+
+
+def _value(value: Any) -> float | None:
+    return None if is_missing(value) else float(value)
+
+
+def _cell(row: pd.Series | None, label: str) -> RateCell:
+    if row is None:
+        return RateCell(label, None, None, None)
+    return RateCell(
+        label=label,
+        numerator=_value(row["numerator"]),
+        denominator=_value(row["denominator"]),
+        rate=_value(row["rate"]),
+        target_met=None if is_missing(row["target_met"]) else bool(row["target_met"]),
+    )
+
+
+@dataclass
+class _Footnotes:
+    """Numbered notes of withheld values, one per chart or table."""
+
+    suppressed: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, section: str, labels: list[str]) -> str:
+        if labels:
+            self.suppressed[section] = labels
+        return "、".join(labels)
+
+
+class _Builder:
+    def __init__(self, data: VisionData, period: ReportPeriod) -> None:
+        self.data = data
+        self.period = period
+        results = data.results
+        self.current = results[
+            (results["period_type"] == period.period_type)
+            & (results["period_label"] == period.period_label)
+            & (results["indicator_code"].isin(VISION_INDICATORS))
+        ]
+        self.registry = {str(row["indicator_code"]): row for _, row in data.registry.iterrows()}
+        self.notes = _Footnotes()
+        districts = self.current[self.current["level"] == "district"][
+            ["unit_code", "unit_name"]
+        ].drop_duplicates("unit_code")
+        self.district_names = {
+            str(code): str(name) if not is_missing(name) else str(code)
+            for code, name in zip(districts["unit_code"], districts["unit_name"], strict=True)
+        }
+        self.district_names.setdefault(UNKNOWN_DISTRICT, "未知区县")
+        self.districts = sorted(
+            (c for c in self.district_names if c in set(districts["unit_code"])),
+            key=lambda c: (c == UNKNOWN_DISTRICT, c),
+        )
+
+    # --- lookups -------------------------------------------------------------------------
+    def name(self, code: str) -> str:
+        row = self.registry.get(code)
+        return str(row["name_zh"]) if row is not None else code
+
+    def target(self, code: str) -> float | None:
+        rows = self.current[self.current["indicator_code"] == code]["target"].dropna()
+        if not rows.empty:
+            return float(rows.iloc[0])
+        row = self.registry.get(code)
+        return None if row is None else _value(row["target"])
+
+    def row(self, code: str, level: str, unit: str) -> pd.Series | None:
+        rows = self.current[
+            (self.current["indicator_code"] == code)
+            & (self.current["level"] == level)
+            & (self.current["unit_code"] == unit)
+        ]
+        return None if rows.empty else rows.iloc[0]
+
+    def district_label(self, code: object) -> str:
+        if is_missing(code):
+            return "未知区县"
+        return self.district_names.get(str(code), str(code))
+
+    def district_cells(self, code: str) -> list[RateCell]:
+        return [
+            _cell(self.row(code, "district", d), self.district_label(d))
+            for d in self.districts
+            if self.row(code, "district", d) is not None
+        ]
+
+    # --- sections --------------------------------------------------------------------------
+    def cards(self) -> list[dict[str, Any]]:
+        cards = []
+        for code in VISION_INDICATORS:
+            cell = _cell(self.row(code, "city", CITY_CODE), "全市")
+            target = self.target(code)
+            cards.append(
+                {
+                    "code": code,
+                    "name": self.name(code),
+                    "cell": cell,
+                    "target": target,
+                    "lower_is_better": self._lower_is_better(code),
+                }
+            )
+        return cards
+
+    def _lower_is_better(self, code: str) -> bool:
+        row = self.registry.get(code)
+        return row is not None and str(row["direction"]) == "lower_is_better"
+
+    def key_points(self) -> list[str]:
+        """One plain sentence per indicator: the city figure against its target and the
+        districts that miss it (withheld rates are not judged)."""
+        points = []
+        for code in VISION_INDICATORS:
+            city = _cell(self.row(code, "city", CITY_CODE), "全市")
+            target = self.target(code)
+            if city.shown_rate is None:
+                points.append(f"{self.name(code)}：全市数据过少或缺失，不显示。")
+                continue
+            sentence = f"{self.name(code)}：全市{city.rate_text}"
+            if target is None:
+                values = [c for c in self.district_cells(code) if c.shown_rate is not None]
+                if values:
+                    worst = max(values, key=lambda c: c.shown_rate or 0.0)
+                    sentence += f"，区县中最高为{worst.label}（{worst.rate_text}）"
+                points.append(sentence + "。")
+                continue
+            sentence += f"，{'达到' if city.met else '未达到'}{target:g}%的目标"
+            missed = [c.label for c in self.district_cells(code) if c.met is False]
+            sentence += (
+                f"；未达标区县：{'、'.join(missed)}。" if missed else "；各区县均达标或数据过少。"
+            )
+            points.append(sentence)
+        return points
+
+    def district_bar(self, code: str, section: str, div_id: str) -> dict[str, Any]:
+        cells = self.district_cells(code)
+        figure = charts.rate_bars(cells, f"{self.name(code)}（按区县）", self.target(code))
+        return {
+            "html": Markup(charts.figure_html(figure, div_id)),
+            "suppressed": self.notes.add(section, [c.label for c in cells if c.suppressed]),
+            "target": self.target(code),
+        }
+
+    def trend(self) -> dict[str, Any]:
+        results = self.data.results
+        months = results[
+            (results["indicator_code"] == "VIS_COV")
+            & (results["period_type"] == "month")
+            & (results["statistical_year"] == self.period.statistical_year)
+            & (results["period_end"] <= self.period.period_end)
+            & (results["level"].isin(["city", "district"]))
+        ]
+        ends = sorted(months["period_end"].unique())
+        labels = [
+            f"{d.year}年{d.month}月" if i == 0 or d.month == 1 else f"{d.month}月"
+            for i, d in enumerate(ends)
+        ]
+        series: dict[str, list[RateCell]] = {}
+        units = [("city", CITY_CODE, "全市")] + [
+            ("district", d, self.district_label(d)) for d in self.districts
+        ]
+        withheld: list[str] = []
+        for level, unit, label in units:
+            rows = months[(months["level"] == level) & (months["unit_code"] == unit)]
+            if rows.empty:
+                continue
+            by_end = {r["period_end"]: r for _, r in rows.iterrows()}
+            cells = [_cell(by_end.get(end), label) for end in ends]
+            series[label] = cells
+            withheld += [f"{label}{m}" for m, c in zip(labels, cells, strict=True) if c.suppressed]
+        figure = charts.trend_lines(
+            labels,
+            series,
+            f"{self.name('VIS_COV')}（统计年度累计，按月）",
+            self.target("VIS_COV"),
+            emphasize="全市",
+        )
+        return {
+            "html": Markup(charts.figure_html(figure, "chart-trend")),
+            "suppressed": self.notes.add("trend", withheld),
+            "months": len(labels),
+        }
+
+    def kindergartens(self) -> dict[str, Any]:
+        rows = self.current[
+            (self.current["indicator_code"] == "VIS_KG_COV")
+            & (self.current["level"] == "kindergarten")
+        ]
+        entries = []
+        for _, row in rows.iterrows():
+            name = row["unit_name"] if not is_missing(row["unit_name"]) else row["unit_code"]
+            cell = _cell(row, str(name))
+            entries.append((cell, self.district_label(row["district_code"])))
+        shown = sorted(
+            (e for e in entries if e[0].shown_rate is not None),
+            key=lambda e: (e[0].shown_rate, e[0].label),
+        )
+        withheld = sorted((e for e in entries if e[0].shown_rate is None), key=lambda e: e[0].label)
+        top = shown[:KINDERGARTEN_ROWS]
+        target = self.target("VIS_KG_COV")
+        figure = charts.ranking_bars(
+            [e[0] for e in top], f"{self.name('VIS_KG_COV')}（覆盖率最低的幼儿园）", target
+        )
+        not_met = sum(1 for e in shown if e[0].met is False)
+        return {
+            "html": Markup(charts.figure_html(figure, "chart-kindergartens")),
+            "rows": [
+                {"rank": i + 1, "cell": cell, "district": district}
+                for i, (cell, district) in enumerate(top)
+            ],
+            "total": len(entries),
+            "ranked": len(shown),
+            "not_met": not_met,
+            "more": max(0, len(shown) - len(top)),
+            "withheld": len(withheld),
+            "target": target,
+        }
+
+    def poor_vision_by_sex(self) -> dict[str, Any]:
+        frame = self.data.poor_6_by_sex
+        frame = frame[
+            (frame["period_type"] == self.period.period_type)
+            & (frame["period_label"] == self.period.period_label)
+        ]
+        units = [("city", CITY_CODE, "全市")] + [
+            ("district", d, self.district_label(d)) for d in self.districts
+        ]
+        groups: dict[str, list[RateCell]] = {}
+        table = []
+        withheld: list[str] = []
+        for sex, sex_label in SEX_LABELS.items():
+            cells = []
+            for level, unit, label in units:
+                rows = frame[
+                    (frame["level"] == level)
+                    & (frame["unit_code"] == unit)
+                    & (frame["sex_code"] == sex)
+                ]
+                if rows.empty:
+                    continue
+                cell = _cell(rows.iloc[0], label)
+                cells.append(cell)
+                if cell.suppressed:
+                    withheld.append(f"{label}（{sex_label}）")
+            groups[sex_label] = cells
+        total_cells = []
+        for level, unit, label in units:
+            cell = _cell(self.row("VIS_POOR_6", level, unit), label)
+            if cell.denominator is None:
+                continue
+            total_cells.append(cell)
+            if cell.suppressed:
+                withheld.append(f"{label}（合计）")
+            by_sex = {
+                s: next((c for c in groups.get(s, []) if c.label == label), None)
+                for s in SEX_LABELS.values()
+            }
+            table.append({"label": label, "total": cell, "by_sex": by_sex})
+        groups["合计"] = total_cells
+        figure = charts.grouped_rate_bars(
+            groups,
+            f"{self.name('VIS_POOR_6')}（按区县和性别）",
+            colors=("#1f5f9e", "#d9822b", "#7a7a7a"),
+        )
+        return {
+            "html": Markup(charts.figure_html(figure, "chart-poor-vision")),
+            "rows": table,
+            "sexes": list(SEX_LABELS.values()),
+            "suppressed": self.notes.add("poor_6", withheld),
+        }
+
+    def district_table(self) -> dict[str, Any]:
+        units = [("city", CITY_CODE, "全市")] + [
+            ("district", d, self.district_label(d)) for d in self.districts
+        ]
+        rows = []
+        for level, unit, label in units:
+            cells = {code: _cell(self.row(code, level, unit), label) for code in VISION_INDICATORS}
+            rows.append(
+                {"unit_code": unit, "label": label, "is_city": level == "city", "cells": cells}
+            )
+        headers = [
+            {"code": code, "name": self.name(code), "target": self.target(code)}
+            for code in VISION_INDICATORS
+        ]
+        return {"headers": headers, "rows": rows}
+
+    def actions(self) -> dict[str, Any]:
+        return action_summary(self.data, self.period.period_end, self.district_label)
+
+    def appendix(self) -> list[dict[str, Any]]:
+        entries = []
+        for code in VISION_INDICATORS:
+            row = self.registry.get(code)
+            if row is None:
+                entries.append({"code": code, "name": code, "missing": True})
+                continue
+            entries.append(
+                {
+                    "code": code,
+                    "name": row["name_zh"],
+                    "definition": row["definition_zh"],
+                    "numerator": row["numerator_zh"],
+                    "denominator": row["denominator_zh"],
+                    "target": _value(row["target"]),
+                    "lower_is_better": str(row["direction"]) == "lower_is_better",
+                    "source": row["source_document"],
+                    "missing": False,
+                }
+            )
+        return entries
+
+
+def _team_label(team: object, institution: object = None) -> str:
+    """A team code without its institution's prefix when it has one (``<机构>-T01`` → ``T01``):
+    the row already names the institution."""
+    if is_missing(team):
+        return "（无签约团队）"
+    text = str(team)
+    if not is_missing(institution) and text.startswith(f"{institution}-"):
+        return text[len(str(institution)) + 1 :]
+    return text
+
+
+def _institution_label(institution: object) -> str:
+    return "（无责任机构）" if is_missing(institution) else str(institution)
+
+
+def action_summary(data: VisionData, as_of: dt.date, district_label: Any = str) -> dict[str, Any]:
+    """Counts from the latest 干预清单 on or before ``as_of``, per responsible institution and
+    team (most overdue first), and the re-monitoring of the list before it. Counts only: no
+    person_key, ID or name leaves this function; every count passes the small-cell rule."""
+    lists = data.interventions[data.interventions["list_date"] <= as_of]
+    if lists.empty:
+        return {"list_date": None, "rows": [], "total": None, "remonitoring": None}
+    list_date = max(lists["list_date"])
+    current = lists[lists["list_date"] == list_date].copy()
+    current["overdue"] = current["days_overdue"].fillna(0) > 0
+    current["overdue_30"] = current["days_overdue"].fillna(0) > 30
+    current["is_new"] = current["is_new_on_list"].fillna(False).astype(bool)
+    keys = ["responsible_district_code", "responsible_institution_code", "responsible_team_code"]
+    grouped = (
+        current.groupby(keys, dropna=False)
+        .agg(
+            children=("person_key", "nunique"),
+            overdue=("overdue", "sum"),
+            overdue_30=("overdue_30", "sum"),
+            new=("is_new", "sum"),
+            max_overdue=("days_overdue", "max"),
+        )
+        .reset_index()
+        .sort_values(["max_overdue", "overdue", "children"], ascending=False, na_position="last")
+    )
+    rows = [
+        {
+            "district": district_label(r["responsible_district_code"]),
+            "institution": _institution_label(r["responsible_institution_code"]),
+            "team": _team_label(r["responsible_team_code"], r["responsible_institution_code"]),
+            "children": format_count(r["children"]),
+            "overdue": format_count(r["overdue"]),
+            "overdue_30": format_count(r["overdue_30"]),
+            "new": format_count(r["new"]),
+            "max_overdue": (
+                NOT_SHOWN
+                if is_missing(r["max_overdue"]) or r["max_overdue"] <= 0
+                else f"{int(r['max_overdue'])}"
+            ),
+        }
+        for _, r in grouped.iterrows()
+    ]
+    total = {
+        "children": format_count(current["person_key"].nunique()),
+        "overdue": format_count(int(current["overdue"].sum())),
+        "overdue_30": format_count(int(current["overdue_30"].sum())),
+        "new": format_count(int(current["is_new"].sum())),
+        "teams": len(grouped),
+    }
+    return {
+        "list_date": list_date,
+        "rows": rows[:ACTION_ROWS],
+        "more": max(0, len(rows) - ACTION_ROWS),
+        "total": total,
+        "remonitoring": _remonitoring_summary(data, list_date, district_label),
+    }
+
+
+def _remonitoring_summary(
+    data: VisionData, list_date: dt.date, district_label: Any
+) -> dict[str, Any] | None:
+    remon = data.remonitoring[data.remonitoring["list_date"] == list_date]
+    if remon.empty:
+        return None
+    previous_date = max(remon["previous_list_date"])
+    previous = data.interventions[data.interventions["list_date"] == previous_date]
+    keys = ["responsible_district_code", "responsible_institution_code", "responsible_team_code"]
+    merged = remon.merge(
+        previous[["person_key", "flagged_check_key", *keys]],
+        on=["person_key", "flagged_check_key"],
+        how="left",
+    )
+    done = merged["is_followed_up_since"].fillna(False).astype(bool)
+    still_abnormal = done & (
+        merged["followup_shows_poor_vision"].fillna(False).astype(bool)
+        | (merged["followup_result_code"].fillna("") == "2")
+        | merged["followup_action_code"].fillna("").isin(["1", "2"])
+    )
+    merged = merged.assign(done=done, not_done=~done, abnormal=still_abnormal)
+    grouped = (
+        merged.groupby(keys, dropna=False)
+        .agg(
+            children=("person_key", "nunique"),
+            done=("done", "sum"),
+            abnormal=("abnormal", "sum"),
+            not_done=("not_done", "sum"),
+        )
+        .reset_index()
+        .sort_values(["not_done", "children"], ascending=False)
+    )
+    rows = [
+        {
+            "district": district_label(r["responsible_district_code"]),
+            "institution": _institution_label(r["responsible_institution_code"]),
+            "team": _team_label(r["responsible_team_code"], r["responsible_institution_code"]),
+            "children": format_count(r["children"]),
+            "done": format_count(r["done"]),
+            "abnormal": format_count(r["abnormal"]),
+            "not_done": format_count(r["not_done"]),
+        }
+        for _, r in grouped.iterrows()
+    ]
+    return {
+        "previous_list_date": previous_date,
+        "rows": rows[:ACTION_ROWS],
+        "more": max(0, len(rows) - ACTION_ROWS),
+        "total": {
+            "children": format_count(merged["person_key"].nunique()),
+            "done": format_count(int(done.sum())),
+            "abnormal": format_count(int(still_abnormal.sum())),
+            "not_done": format_count(int((~done).sum())),
+        },
+    }
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_vision_report(
+    data: VisionData,
+    as_of: dt.date | None = None,
+    generated_at: dt.datetime | None = None,
+) -> tuple[ReportPeriod, str]:
+    """The report's period and its complete HTML (plotly.js inlined once, no network)."""
+    period = select_period(data.results, as_of)
+    builder = _Builder(data, period)
+    context = {
+        "period": period,
+        "title": period.title,
+        "font_stack": FONT_STACK,
+        "cards": builder.cards(),
+        "key_points": builder.key_points(),
+        "coverage": builder.district_bar("VIS_COV", "coverage", "chart-coverage"),
+        "trend": builder.trend(),
+        "kindergartens": builder.kindergartens(),
+        "poor_vision": builder.poor_vision_by_sex(),
+        "followup": builder.district_bar("VIS_FOLLOWUP", "followup", "chart-followup"),
+        "district_table": builder.district_table(),
+        "actions": builder.actions(),
+        "appendix": builder.appendix(),
+        "generated_at": (generated_at or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"),
+        "suppressed_count": SUPPRESSED_COUNT,
+        "min_denominator": MIN_DENOMINATOR_FOR_RATE,
+        "not_shown": NOT_SHOWN,
+        "plotly_js": Markup(plotly.offline.get_plotlyjs()),
+    }
+    html = _environment().get_template("vision_report.html.j2").render(**context)
+    return period, html
+
+
+def write_vision_report(
+    data: VisionData,
+    out_dir: str | Path,
+    as_of: dt.date | None = None,
+    generated_at: dt.datetime | None = None,
+) -> Path:
+    """Write ``<out_dir>/vision_report_<year>_<period>.html`` and return its path."""
+    period, html = render_vision_report(data, as_of, generated_at)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / period.file_name
+    tmp = path.with_suffix(".html.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(path)
+    log.info("vision report %s written: %s (%s bytes)", period.period_label, path, len(html))
+    return path
+
+
+__all__ = [
+    "ReportPeriod",
+    "action_summary",
+    "render_vision_report",
+    "select_period",
+    "to_pdf",
+    "write_vision_report",
+]
