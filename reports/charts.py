@@ -236,8 +236,14 @@ def trend_lines(
     title: str,
     target: float | None,
     emphasize: str | None = None,
+    y_range: tuple[float, float] | None = None,
+    target_in_legend: bool = False,
 ) -> go.Figure:
-    """Year-to-date rate by month, one line per unit; a withheld point leaves a gap."""
+    """Year-to-date rate by month, one line per unit; a withheld point leaves a gap.
+
+    ``y_range`` zooms the rate axis (default 0–108); ``target_in_legend`` names the dashed
+    target line in the legend instead of labelling it on the plot, where it would collide with
+    the point labels of rates close to the target."""
     fig = go.Figure()
     for name, cells in series.items():
         main = name == emphasize
@@ -261,10 +267,18 @@ def trend_lines(
                 connectgaps=False,
             )
         )
-    if target is not None:
+    if target is not None and target_in_legend:
+        fig.add_hline(y=target, line={"color": TARGET_COLOR, "dash": "dash", "width": 1.5})
+        fig.add_trace(
+            go.Scatter(
+                name=f"目标 {target:g}%", x=[None], y=[None], mode="lines", hoverinfo="skip",
+                line={"color": TARGET_COLOR, "dash": "dash", "width": 1.5},
+            )
+        )  # fmt: skip
+    elif target is not None:
         _target_line(fig, target, label_left=True)
     fig.update_xaxes(type="category")
-    fig.update_yaxes(range=[0, 108])
+    fig.update_yaxes(range=list(y_range) if y_range else [0, 108])
     fig = _layout(fig, title, CHART_HEIGHT_PX + 40)
     fig.update_layout(margin={"l": 56, "r": 16, "t": 48, "b": 90})
     return fig

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's main job on the embedded default: generate the demo city (once),
-# run every DAG once with `airflow dags test` (Airflow on SQLite under var/airflow),
-# then print the load ledger and where everything is.
+# run every DAG once with `airflow dags test` (Airflow on SQLite under var/airflow):
+# ingest + gate, the warehouse build, the report publication; then print the load
+# ledger and where everything is, the report first.
 #
 #   scripts/run_demo.sh            # SCALE=0.01 CITY=var/city DATA=var/data by default
 set -euo pipefail
@@ -36,7 +37,7 @@ run_logged airflow-db "$VENV/airflow" db migrate
 run_logged airflow-pool "$VENV/airflow" pools set xzh_warehouse_writer 1 \
     "dbt is the single writer of warehouse.duckdb"
 
-for dag in xzh_ingest xzh_warehouse; do
+for dag in xzh_ingest xzh_warehouse xzh_reports; do
     say "airflow dags test $dag"
     start=$(date +%s)
     run_logged "$dag" "$VENV/airflow" dags test "$dag"
@@ -44,7 +45,15 @@ for dag in xzh_ingest xzh_warehouse; do
 done
 
 "$VENV/xzh" ledger --problems 8
+REPORTS="$XZH_DATA/reports"
+report="$(ls -t "$REPORTS"/reports/vision_report_*.html 2>/dev/null | head -n 1)"
+ehr_report="$(ls -t "$REPORTS"/reports/health_records_report_*.html 2>/dev/null | head -n 1)"
 cat <<EOT
+
+demo: REPORT       $report
+demo: EHR report   ${ehr_report:-(not published)}
+demo: indicators   $(ls -t "$REPORTS"/exports/*.csv 2>/dev/null | head -n 1)
+demo: worklists    $REPORTS/worklists/   (XLSX per team: clear IDs and names, for the teams only)
 
 demo: inbox        $XZH_INBOX
 demo: zones        $XZH_DATA/{raw,quarantine,superseded,ledger}
