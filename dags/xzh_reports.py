@@ -1,5 +1,5 @@
 """
-### xzh_reports: monthly publication of the child-vision report, the 干预清单 and the indicator CSV
+### xzh_reports: monthly publication of the reports, worklists and the indicator CSV
 
 Runs on the 5th of every month at 06:00 (Asia/Shanghai), when the previous
 month's deliveries are in and the nightly `xzh_warehouse` build has run. Each
@@ -7,19 +7,29 @@ run publishes **as of the last day of the previous month**, year-to-date
 within the statistical year (统计年度, 1 Oct – 30 Sep); the run in October
 publishes as of 30 September: the annual report of the statistical year.
 
-What it writes under `$XZH_DATA/reports/` (paths in the task's return value):
-the self-contained Chinese HTML report for officials (prints to A4), the
-indicator results as CSV for statisticians, and one XLSX 干预清单 per
-family-doctor team (or institution without a team), which the teams act on.
+What it writes under `$XZH_DATA/reports/` (paths in the tasks' return values):
 
-It reads `warehouse.duckdb` and therefore takes the warehouse pool's single
-slot, so it never opens the file while dbt writes it. Planners may rerun or
+- `publish_child_vision`: the self-contained Chinese HTML report on child eye
+  care for officials (prints to A4), the indicator results as CSV for
+  statisticians, and one XLSX 干预清单 per family-doctor team (or institution
+  without a team), which the teams act on;
+- `publish_health_records`: the 档随人走 report for the month, and the
+  transfer, duplicate and stale-record lists per institution plus the
+  escalation list per district bureau (XLSX), each saying what changed since
+  the previous list.
+
+Both read `warehouse.duckdb` and therefore take the warehouse pool's single
+slot, so they never open the file while dbt writes it. Planners may rerun or
 backfill any month: the run's date decides the report, not the clock, and a
 rerun rewrites the same files. Trigger with `{"as_of": "YYYY-MM-DD"}` to
 publish for another date.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
@@ -28,26 +38,48 @@ from airflow.timetables.trigger import CronTriggerTimetable
 from xzh.assets import WAREHOUSE_WRITER_POOL
 
 
-@task(
-    pool=WAREHOUSE_WRITER_POOL,
-    retries=2,
-    retry_delay=pendulum.duration(minutes=10),
-    multiple_outputs=False,
-)
-def publish_child_vision() -> dict[str, object]:
-    import datetime as dt
-
-    from ingest.config import load_config
-    from xzh.publishing import previous_month_end, publish_reports
+def _as_of() -> dt.date:
+    """The run's date: the ``as_of`` param, else the previous month's end of the run."""
+    from xzh.publishing import previous_month_end
 
     context = get_current_context()
     requested = context["params"].get("as_of")
     if requested:
-        as_of: dt.date | None = dt.date.fromisoformat(requested)
-    else:
-        run_date = context.get("logical_date") or pendulum.now("Asia/Shanghai")
-        as_of = previous_month_end(run_date.in_timezone("Asia/Shanghai").date())
-    return publish_reports(load_config(), as_of)
+        return dt.date.fromisoformat(requested)
+    run_date = context.get("logical_date") or pendulum.now("Asia/Shanghai")
+    return previous_month_end(run_date.in_timezone("Asia/Shanghai").date())
+
+
+@contextmanager
+def _skipped_when_nothing_to_publish() -> Iterator[None]:
+    """No period of the chain has data yet (e.g. before its first deliveries): skip, saying why."""
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    from reports.warehouse import NothingToPublish
+
+    try:
+        yield
+    except NothingToPublish as empty:
+        raise AirflowSkipException(str(empty)) from empty
+
+
+# readers of warehouse.duckdb take the writer pool's one slot: never open while dbt writes
+@task(pool=WAREHOUSE_WRITER_POOL, retry_delay=pendulum.duration(minutes=10), multiple_outputs=False)
+def publish_child_vision() -> dict[str, object]:
+    from ingest.config import load_config
+    from xzh.publishing import publish_reports
+
+    with _skipped_when_nothing_to_publish():
+        return publish_reports(load_config(), _as_of())
+
+
+@task(pool=WAREHOUSE_WRITER_POOL, retry_delay=pendulum.duration(minutes=10), multiple_outputs=False)
+def publish_health_records() -> dict[str, object]:
+    from ingest.config import load_config
+    from xzh.publishing import publish_health_record_reports
+
+    with _skipped_when_nothing_to_publish():
+        return publish_health_record_reports(load_config(), _as_of())
 
 
 @dag(
@@ -56,7 +88,7 @@ def publish_child_vision() -> dict[str, object]:
     start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Shanghai"),
     catchup=False,
     max_active_runs=1,
-    tags=["xzh", "reports", "child-vision"],
+    tags=["xzh", "reports", "child-vision", "health-records"],
     default_args={"owner": "data-platform", "retries": 2},
     params={
         "as_of": Param(
@@ -69,7 +101,9 @@ def publish_child_vision() -> dict[str, object]:
     doc_md=__doc__,
 )
 def xzh_reports() -> None:
+    # independent: one chain's failure does not hold back the other's publication
     publish_child_vision()
+    publish_health_records()
 
 
 xzh_reports()

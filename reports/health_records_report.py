@@ -37,7 +37,7 @@ from reports.suppression import (
     is_missing,
 )
 from reports.vision_report import _cell, _environment, _Footnotes, _value
-from reports.warehouse import HealthRecordsData
+from reports.warehouse import HealthRecordsData, NothingToPublish
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def select_month(results: pd.DataFrame, as_of: dt.date | None = None) -> ReportM
         months = months[months["period_end"] <= as_of]
     if months.empty:
         when = f" ending on or before {as_of}" if as_of else ""
-        raise ValueError(
+        raise NothingToPublish(
             "indicators.indicator_results has no monthly health-record results"
             f"{when}: run `xzh build` first"
         )

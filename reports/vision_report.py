@@ -31,7 +31,7 @@ from reports.suppression import (
     format_count,
     is_missing,
 )
-from reports.warehouse import VisionData
+from reports.warehouse import NothingToPublish, VisionData
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def select_period(results: pd.DataFrame, as_of: dt.date | None = None) -> Report
         vision = vision[vision["period_end"] <= as_of]
     if vision.empty:
         when = f" ending on or before {as_of}" if as_of else ""
-        raise ValueError(
+        raise NothingToPublish(
             f"indicators.indicator_results has no vision results{when}: run `xzh build` first"
         )
     periods = vision[

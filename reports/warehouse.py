@@ -213,6 +213,11 @@ class WarehouseError(RuntimeError):
     """The warehouse cannot be read as the reports need it; the message says what to do."""
 
 
+class NothingToPublish(ValueError):
+    """The warehouse holds no period of this chain ending on or before the requested date
+    (no data delivered yet): the schedule skips the publication instead of failing."""
+
+
 @contextmanager
 def connect(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection, closed on exit. Raises :class:`WarehouseError` when the file is

@@ -99,18 +99,22 @@ def test_reports_publish_monthly_as_readers_of_the_warehouse(dagbag) -> None:
 ID_LIKE = re.compile(rb"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
 
 
+def ids_in_files(paths: list[Path]) -> list[tuple[str, str]]:
+    """Valid GB 11643 numbers written in these files."""
+    found = []
+    for path in paths:
+        for match in ID_LIKE.findall(path.read_bytes()):
+            text = match.decode().upper()
+            if ric.calc_check_digit(text) == text[17]:
+                found.append((str(path), text[:6] + "…"))
+    return found
+
+
 def ids_in_logs(folders: list[Path]) -> list[tuple[str, str]]:
     """Valid GB 11643 numbers written anywhere in these folders (logs must hold none)."""
-    found = []
-    for folder in folders:
-        for path in folder.rglob("*"):
-            if not path.is_file():
-                continue
-            for match in ID_LIKE.findall(path.read_bytes()):
-                text = match.decode().upper()
-                if ric.calc_check_digit(text) == text[17]:
-                    found.append((str(path), text[:6] + "…"))
-    return found
+    return ids_in_files(
+        [path for folder in folders for path in folder.rglob("*") if path.is_file()]
+    )
 
 
 def zone_listing(data: Path) -> list[tuple[str, int]]:
@@ -152,8 +156,20 @@ def test_airflow_dags_test_runs_both_dags_and_a_rerun_changes_nothing(demo_city,
     assert set(ledger.feed) == {"institution", "team", "population", "eye_check", "birth"}
     assert (data / "warehouse.duckdb").exists()
 
+    # the report DAG publishes what one month of deliveries allows
+    assert dag_test(env, "xzh_reports") == ["success"]
+    published = sorted(p.name for p in (data / "reports" / "reports").glob("*.html"))
+    assert published and published[0].startswith("vision_report_2026_"), published
+    assert list((data / "reports" / "exports").glob("indicator_results_*.csv"))
+    for page in (data / "reports" / "reports").glob("*.html"):
+        assert "徐州市" in page.read_text(encoding="utf-8")
+
     leaks = ids_in_logs([tmp_path / "airflow" / "logs", data / "dbt-logs", data / "ledger"])
     assert leaks == [], leaks[:3]
+    # reports and exports for officials and statisticians: never a clear ID (XLSX worklists
+    # for the teams are the one allowed exception, and are not scanned)
+    shared = [p for p in (data / "reports").rglob("*") if p.suffix in {".html", ".csv", ".pdf"}]
+    assert shared and ids_in_files(shared) == []
 
     zones = zone_listing(data)
     assert dag_test(env, "xzh_ingest") == ["success", "success"]

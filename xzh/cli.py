@@ -66,17 +66,26 @@ def cmd_ledger(args: argparse.Namespace) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    from xzh.publishing import publish_reports
+    from xzh.publishing import publish_health_record_reports, publish_reports
 
     config = _config(args)
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
-    published = publish_reports(config, as_of, pdf=args.pdf)
-    print(f"report ({published['period']}): {published['report_html']}")
-    if published.get("report_pdf"):
-        print(f"report as PDF: {published['report_pdf']}")
-    print(f"indicator results (CSV): {published['indicators_csv']}")
-    worklists, where = published["worklists"], published["worklists_dir"]
-    print(f"干预清单 of {published['list_date']}: {len(worklists)} XLSX files under {where}")
+    vision = publish_reports(config, as_of, pdf=args.pdf)
+    print(f"child-vision report ({vision['period']}): {vision['report_html']}")
+    if vision.get("report_pdf"):
+        print(f"  as PDF: {vision['report_pdf']}")
+    print(f"indicator results (CSV): {vision['indicators_csv']}")
+    worklists, where = vision["worklists"], vision["worklists_dir"]
+    print(f"干预清单 of {vision['list_date']}: {len(worklists)} XLSX files under {where}")
+    records = publish_health_record_reports(config, as_of, pdf=args.pdf)
+    print(f"health-record report ({records['period']}): {records['report_html']}")
+    if records.get("report_pdf"):
+        print(f"  as PDF: {records['report_pdf']}")
+    files = len(records["worklists"]) + len(records["district_worklists"])
+    print(
+        f"迁档/重复/失效档案清单 of {records['list_date']}: {files} XLSX files "
+        f"(per institution and district bureau) under {records['worklists_dir']}"
+    )
 
 
 def cmd_export_indicators(args: argparse.Namespace) -> None:

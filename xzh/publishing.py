@@ -53,3 +53,24 @@ def publish_reports(
         "worklists_dir": str(out / "worklists"),
         "worklists": [str(path) for path in published.worklists],
     }
+
+
+def publish_health_record_reports(
+    config: PlatformConfig, as_of: dt.date | None = None, *, pdf: bool = False
+) -> dict[str, Any]:
+    """Publish the health-record chain (档随人走) for the latest calendar month ending on or
+    before ``as_of``: the report, and the worklists per institution and district bureau."""
+    from reports.publish import publish_health_records
+
+    out = reports_root(config)
+    published = publish_health_records(config.warehouse, out, as_of=as_of, pdf=pdf)
+    return {
+        "period": published.month.period_label,
+        "period_end": published.month.period_end.isoformat(),
+        "report_html": str(published.report_html),
+        "report_pdf": str(published.report_pdf) if published.report_pdf else None,
+        "list_date": published.list_date.isoformat() if published.list_date else None,
+        "worklists_dir": str(out / "worklists" / "health_records"),
+        "worklists": [str(path) for path in published.worklists],
+        "district_worklists": [str(path) for path in published.district_worklists],
+    }
