@@ -16,11 +16,13 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from ingest.contract import FEEDS, Feed, row_rules
 
+from . import vectorized
 from .id_numbers import sql_literal
-from .row_rules import derived, flags_sql, quote
+from .row_rules import PRECOMPUTABLE, derived, flags_sql, quote, rule_columns
 from .values import blank_sql
 
 FIRST_ROWS = 3  # bad row numbers kept per rule for the steward's message
@@ -99,12 +101,16 @@ def _key_parts(feed: Feed) -> list[tuple[str, bool]]:
     return parts
 
 
-def _profile_sql(feed: Feed, source: str) -> tuple[str, str]:
+def _profile_sql(
+    feed: Feed, source: str, precomputed: frozenset[str] = frozenset()
+) -> tuple[str, str]:
     """The rule flags of every row (one scan of the landing files) and the aggregates over
     them (``flags``): per file, and per (file, key, version) for the duplicate check.
 
     A row whose key part is blank or unreadable is already flagged and takes no part in the
-    duplicate check.
+    duplicate check.  Two cheap passes keep the aggregates small: the rule counts only see
+    rows breaking some rule, and the key groups only rows whose key hash repeats (a hash
+    collision only adds candidates; the groups compare the keys themselves).
     """
     codes = [r.code for r in row_rules(feed)]
     parts = _key_parts(feed)
@@ -117,7 +123,11 @@ def _profile_sql(feed: Feed, source: str) -> tuple[str, str]:
     keys = [f"__k{i}" for i in range(len(parts))]
     key_columns = [c for c in (*feed.key, feed.version_column) if c and not c.startswith("_")]
     flags = flags_sql(
-        feed, source, carry=("file_index", "_batch_id", "_row_number", "_sender"), also=key_columns
+        feed,
+        source,
+        carry=("file_index", "_batch_id", "_row_number", "_sender"),
+        also=key_columns,
+        precomputed=precomputed,
     )
     kept = [
         "file_index",
@@ -129,11 +139,9 @@ def _profile_sql(feed: Feed, source: str) -> tuple[str, str]:
         *(f"{sql} AS {k}" for (sql, _), k in zip(parts, keys, strict=True)),
         f"({usable}) AS __key_usable",
         f"CASE WHEN {usable} THEN {example} END AS __key_example",
+        f"hash(file_index, {', '.join(keys)}) AS __key_hash",
     ]
     counts = [
-        "min(_batch_id) AS batch_id",
-        "max(_batch_id) AS last_batch_id",
-        "count(*) AS data_rows",
         "count(*) FILTER (WHERE __error) AS rows_flagged",
         "count(*) FILTER (WHERE __warning AND NOT __error) AS rows_warned",
         f"min(_row_number, {FIRST_ROWS}) FILTER (WHERE __error) AS first_flagged_rows",
@@ -147,12 +155,26 @@ def _profile_sql(feed: Feed, source: str) -> tuple[str, str]:
     return (
         f"SELECT {', '.join(kept)} FROM ({flags})",
         f"""
-        counts AS (SELECT file_index, {", ".join(counts)} FROM flags GROUP BY file_index),
+        totals AS (
+            SELECT file_index, min(_batch_id) AS batch_id, max(_batch_id) AS last_batch_id,
+                   count(*) AS data_rows
+            FROM flags GROUP BY file_index
+        ),
+        broken AS (
+            SELECT file_index, {", ".join(counts)}
+            FROM flags WHERE __error OR __warning GROUP BY file_index
+        ),
+        counts AS (SELECT * FROM totals LEFT JOIN broken USING (file_index)),
+        repeated AS (
+            SELECT __key_hash FROM flags WHERE __key_usable
+            GROUP BY __key_hash HAVING count(*) > 1
+        ),
         groups AS (
             SELECT file_index, count(*) AS n, min(_row_number) AS first_row,
                    min(_row_number, {FIRST_ROWS}) AS first_rows,
                    any_value(__key_example) AS example
-            FROM flags WHERE __key_usable
+            FROM flags
+            WHERE __key_usable AND __key_hash IN (SELECT __key_hash FROM repeated)
             GROUP BY file_index, {", ".join(keys)} HAVING count(*) > 1
         ),
         dups AS (
@@ -166,10 +188,33 @@ def _profile_sql(feed: Feed, source: str) -> tuple[str, str]:
     )
 
 
+def _with_readings(
+    con: duckdb.DuckDBPyConnection, feed: Feed, source: str
+) -> tuple[pa.Table, frozenset[str]]:
+    """The rows of ``source`` as Arrow, plus the ID, date and 更新时间 readings of the columns
+    the rules and the key read, computed in numpy (vectorized.py)."""
+    table = con.sql(f"SELECT * FROM {source}").to_arrow_table()
+    wanted = rule_columns(feed) | {c for c in (*feed.key, feed.version_column) if c}
+    readings = {"id": vectorized.normalized_ids, "date": vectorized.dates}
+    readings["datetime"] = vectorized.datetimes
+    added = []
+    for column in feed.columns:
+        if column.name in wanted and column.kind in PRECOMPUTABLE:
+            name = derived(PRECOMPUTABLE[column.kind], column.name)
+            table = table.append_column(name, readings[column.kind](table.column(column.name)))
+            added.append(name)
+    return table, frozenset(added)
+
+
 def _run(con: duckdb.DuckDBPyConnection, feed: Feed, source: str, many: bool) -> pd.DataFrame:
-    if not many:
-        flags, aggregate = _profile_sql(feed, source)
-        return con.execute(f"WITH flags AS ({flags}), {aggregate}").df()
+    if not many:  # few (large) files: the costly readings in numpy, the rest in DuckDB
+        table, precomputed = _with_readings(con, feed, source)
+        con.register("__landing_rows", table)
+        try:
+            flags, aggregate = _profile_sql(feed, "__landing_rows", precomputed)
+            return con.execute(f"WITH flags AS ({flags}), {aggregate}").df()
+        finally:
+            con.unregister("__landing_rows")
     con.execute(f"CREATE OR REPLACE TEMP TABLE __landing AS SELECT * FROM {source}")
     try:
         flags, aggregate = _profile_sql(feed, "__landing")

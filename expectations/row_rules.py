@@ -13,7 +13,7 @@ compared with the row's only when both sides are readable (sex: the row says 1/2
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from ingest.contract import Feed, RowRule, row_rules
 
@@ -21,6 +21,8 @@ from . import id_numbers as ids
 from . import values as val
 
 _SEX = {"1": "1", "男": "1", "2": "2", "女": "2"}  # readable sexes; 0 / 9 are not compared
+# column kind -> the derived value a caller may supply already computed (vectorized.py)
+PRECOMPUTABLE = {"id": "id", "date": "date", "datetime": "ts"}
 
 
 def quote(name: str) -> str:
@@ -105,10 +107,14 @@ def rule_columns(feed: Feed) -> set[str]:
     return used
 
 
-def derived_steps(feed: Feed, columns: set[str] | None = None) -> list[dict[str, str]]:
+def derived_steps(
+    feed: Feed, columns: set[str] | None = None, precomputed: Collection[str] = ()
+) -> list[dict[str, str]]:
     """Derived values of ``columns`` (default: those the rules read) in dependency order:
     each dict is one projection over the previous one, so every value is computed once per
-    row (DuckDB does not share a sub-expression between CASE branches)."""
+    row (DuckDB does not share a sub-expression between CASE branches).  Names in
+    ``precomputed`` (``__id:``, ``__date:``, ``__ts:`` values the source already holds,
+    see vectorized.py) are not computed again."""
     wanted = rule_columns(feed) if columns is None else columns
     steps: list[dict[str, str]] = [{}, {}, {}, {}]
     for column in feed.columns:
@@ -117,6 +123,8 @@ def derived_steps(feed: Feed, columns: set[str] | None = None) -> list[dict[str,
         name = column.name
         c = quote(name)
         steps[0][derived("blank", name)] = val.blank_sql(c)
+        if derived(PRECOMPUTABLE.get(column.kind, ""), name) in precomputed:
+            continue
         if column.kind == "id":
             steps[0][derived("fold", name)] = ids.folded_id_sql(c)
             folded = quote(derived("fold", name))
@@ -134,22 +142,31 @@ def derived_steps(feed: Feed, columns: set[str] | None = None) -> list[dict[str,
     return [step for step in steps if step]
 
 
-def derived_sql(feed: Feed, source: str, columns: set[str] | None = None) -> tuple[list[str], str]:
+def derived_sql(
+    feed: Feed, source: str, columns: set[str] | None = None, precomputed: Collection[str] = ()
+) -> tuple[list[str], str]:
     """CTEs that add the derived values to ``source``; returns them and the last CTE's name."""
     ctes = [f"__s0 AS (SELECT * FROM {source})"]
-    for i, step in enumerate(derived_steps(feed, columns), start=1):
+    for i, step in enumerate(derived_steps(feed, columns, precomputed), start=1):
         cols = ", ".join(f"{sql} AS {quote(name)}" for name, sql in step.items())
         ctes.append(f"__s{i} AS (SELECT *, {cols} FROM __s{i - 1})")
     return ctes, f"__s{len(ctes) - 1}"
 
 
-def flags_sql(feed: Feed, source: str, carry: Sequence[str] = (), also: Iterable[str] = ()) -> str:
+def flags_sql(
+    feed: Feed,
+    source: str,
+    carry: Sequence[str] = (),
+    also: Iterable[str] = (),
+    precomputed: Collection[str] = (),
+) -> str:
     """A query over ``source`` (a relation with the feed's canonical columns as text): the
     ``carry`` columns, the derived values (``__id:<col>``, ``__ts:<col>``, …) of the columns
     the rules read and of ``also``, one boolean column per rule named by its code, and
-    ``__error`` / ``__warning`` (a rule of that severity is broken)."""
+    ``__error`` / ``__warning`` (a rule of that severity is broken).  ``precomputed``: derived
+    values ``source`` already holds (see ``derived_steps``)."""
     columns = rule_columns(feed) | set(also)
-    ctes, last = derived_sql(feed, source, columns)
+    ctes, last = derived_sql(feed, source, columns, precomputed)
     rules = row_rules(feed)
     exprs = rule_expressions(feed)
     rule_cols = ", ".join(f"{sql} AS {quote(code)}" for code, sql in exprs.items())
@@ -159,7 +176,13 @@ def flags_sql(feed: Feed, source: str, carry: Sequence[str] = (), also: Iterable
         codes = [quote(r.code) for r in rules if r.severity == severity]
         return " OR ".join(codes) if codes else "false"
 
-    derived_cols = [name for step in derived_steps(feed, columns) for name in step]
+    computed = {name for step in derived_steps(feed, columns, precomputed) for name in step}
+    derived_cols = [
+        name
+        for step in derived_steps(feed, columns)
+        for name in step
+        if name in computed or name in precomputed
+    ]
     select = [
         *(quote(c) for c in carry),
         *(quote(c) for c in feed.names),

@@ -216,3 +216,39 @@ def test_gb18030_is_transcoded_in_slices_without_splitting_characters(monkeypatc
     sliced = parse_file(TEAM, "team_x.csv", raw)
     assert values(sliced, "team_name") == values(whole, "team_name")
     assert values(sliced, "team_name")[-1] == "王医生团队𠀀"
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize(
+    "extra_rows",
+    [
+        [],
+        ['T4,X,"王""医生"",团队",1'],  # quotes and a comma inside a value
+        ["T5,X,王医生团队𠀀,1", "T6,,,"],  # a 4-byte character; empty values
+        ['T7,X,"两行的\n团队",1'],  # a line feed inside a value: the whole-file path
+    ],
+)
+def test_gb18030_by_column_equals_whole_file_transcoding(
+    newline: str, extra_rows: list[str]
+) -> None:
+    import ingest.parse
+
+    raw = csv_bytes(
+        [HEADER + ",备注", *(r + ",夜班" for r in ROWS + extra_rows)], "gb18030", newline
+    )
+    by_column = parse_file(TEAM, "team_x.csv", raw)
+    body = ingest.parse._utf8_body(raw, "gb18030")
+    whole = ingest.parse._csv_with_arrow(TEAM, body, "gb18030")
+    assert by_column.header == whole.header and by_column.encoding == "gb18030"
+    for name in whole.columns:
+        assert values(by_column, name) == values(whole, name)
+    assert {h: c.to_pylist() for h, c in by_column.extra.items()} == {
+        h: c.to_pylist() for h, c in whole.extra.items()
+    }
+    assert by_column.row_numbers.equals(whole.row_numbers)
+
+
+def test_broken_gb18030_is_worded_as_before() -> None:
+    raw = csv_bytes([HEADER, *ROWS], "gb18030") + "T3,X,王".encode("gb18030")[:-1] + b",1\n"
+    with pytest.raises(UnreadableFile, match="GB18030|byte"):
+        parse_file(TEAM, "team_x.csv", raw)

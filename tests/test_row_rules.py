@@ -385,3 +385,48 @@ def test_rule_severities_follow_the_contract() -> None:
     assert eye["bad_id:child_id_number"] == "warning"  # optional ID
     assert eye["bad_code:check_stage"] == "error"  # a code outside its set
     assert eye["id_birth_mismatch:child_id_number"] == "warning"
+
+
+def test_vectorized_readings_match_python() -> None:
+    """The gate's numpy readings (large batches) return exactly the Python readings."""
+    from expectations import vectorized as vec
+
+    rng = random.Random(11)
+    texts: list[str | None] = [None, "", " ", "\u3000"]
+    for _ in range(4000):
+        born = dt.date(1, 1, 1) + dt.timedelta(days=rng.randrange(3_652_000))
+        body = f"{rng.randrange(110000, 660000)}{born.year:04d}{born:%m%d}{rng.randrange(1000):03d}"
+        text = body + ids.check_char(body)
+        match rng.randrange(8):
+            case 0:
+                text = text[:6] + text[8:17]  # 15 digits
+            case 1:
+                text = text[:-1] + rng.choice("0123456789Xx")  # any check character
+            case 2:  # impossible dates
+                day = rng.choice(["02", "13", "00"]) + rng.choice(["29", "30", "31"])
+                body = text[:10] + day + text[14:17]
+                text = body + ids.check_char(body)
+            case 3:
+                text = text.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+            case 4:
+                text = "\u3000" + text + " "
+        texts.append(text)
+    alphabet = "0123456789-/: T.xX"
+    texts += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 22))) for _ in range(3000)
+    ]
+    for _ in range(3000):
+        d = dt.date(1, 1, 1) + dt.timedelta(days=rng.randrange(3_652_000))
+        text = f"{d.year:04d}" + d.strftime(rng.choice(["-%m-%d", "%m%d", "/%m/%d"]))
+        text = text[:-2] + rng.choice(["29", "30", "31", "00", text[-2:]])
+        if rng.random() < 0.5:
+            text += rng.choice([" ", "T"]) + f"{rng.randrange(26):02d}:{rng.randrange(62):02d}"
+            text += rng.choice(["", f":{rng.randrange(62):02d}", ":05.5"])
+        texts.append(text)
+    texts += ["0000-01-01", "0000-01-01 00:00:00", "0001-01-01 00:00:00", "9999-12-31 23:59:59"]
+    column = pa.chunked_array([pa.array(texts[:5000], pa.string()), pa.array(texts[5000:])])
+    assert vec.normalized_ids(column).to_pylist() == [ids.normalize_id(t) for t in texts]
+    assert vec.dates(column).to_pylist() == [val.read_date(t) for t in texts]
+    assert vec.datetimes(column).to_pylist() == [val.read_datetime(t) for t in texts]
+    sliced = pa.array(texts, pa.string()).slice(7, 300)
+    assert vec.normalized_ids(sliced).to_pylist() == [ids.normalize_id(t) for t in texts[7:307]]

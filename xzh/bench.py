@@ -119,7 +119,8 @@ def floor(inbox: Path, feed: str) -> dict[str, float] | None:
         else:
             files.append(str(path))
     out = work / "floor.parquet"
-    con = duckdb.connect(config={"enable_progress_bar": False})
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # not settable at connect in DuckDB 2
     start = time.perf_counter()
     rows = con.execute(
         "copy (select * from read_csv(?, all_varchar = true, union_by_name = true,"
