@@ -1,90 +1,10 @@
-{#- Shared steps of the health-record indicator models (ind_ehr_*).
-
-    ehr_unit_counts(levels): the select that counts numerator and denominator
-    per period and unit from two CTEs the model defines:
-      periods  (period_label, ...)                      every period reported
-      facts    (period_label, item_key, is_in_numerator, district_code,
-                institution_code, institution_district_code, team_code)
-    City figures count distinct items (persons or records), never sums of
-    districts. District units: the ten counties always, plus any other code
-    seen (edge rule 29) and `unknown`. Institution and team units: those seen.
+{#- Shared steps of the health-record indicator models (ind_ehr_*); the counting
+    itself is indicator_unit_counts (macros/indicators/), shared with the vision chain.
 
     ehr_result_columns(indicator_code): the trailing CTEs named, rated and
     final that turn a CTE `units` (period_label, level, unit_code,
     district_code, numerator, denominator) into the columns of
     indicators.indicator_results plus period_basis = 'calendar'. -#}
-
-{% macro ehr_unit_counts(levels) %}
-    select
-        periods.period_label,
-        'city' as level,
-        '320300' as unit_code,
-        '320300' as district_code,
-        count(distinct case when facts.is_in_numerator then facts.item_key end) as numerator,
-        count(distinct facts.item_key) as denominator
-    from periods
-    left join facts
-        on periods.period_label = facts.period_label
-    group by periods.period_label
-
-    union all
-
-    select
-        district_units.period_label,
-        'district' as level,
-        district_units.district_code as unit_code,
-        district_units.district_code,
-        count(distinct case when facts.is_in_numerator then facts.item_key end) as numerator,
-        count(distinct facts.item_key) as denominator
-    from (
-        select
-            periods.period_label,
-            county_codes.code as district_code
-        from periods
-        cross join {{ ref('code_district') }} as county_codes
-        where county_codes.level = 'county'
-        union
-        select distinct
-            facts.period_label,
-            facts.district_code
-        from facts
-    ) as district_units
-    left join facts
-        on
-            district_units.period_label = facts.period_label
-            and district_units.district_code = facts.district_code
-    group by district_units.period_label, district_units.district_code
-    {%- if 'institution' in levels %}
-
-    union all
-
-    select
-        facts.period_label,
-        'institution' as level,
-        facts.institution_code as unit_code,
-        coalesce(any_value(facts.institution_district_code), 'unknown') as district_code,
-        count(distinct case when facts.is_in_numerator then facts.item_key end) as numerator,
-        count(distinct facts.item_key) as denominator
-    from facts
-    where facts.institution_code is not null
-    group by facts.period_label, facts.institution_code
-    {%- endif %}
-    {%- if 'team' in levels %}
-
-    union all
-
-    select
-        facts.period_label,
-        'team' as level,
-        facts.team_code as unit_code,
-        coalesce(any_value(facts.institution_district_code), 'unknown') as district_code,
-        count(distinct case when facts.is_in_numerator then facts.item_key end) as numerator,
-        count(distinct facts.item_key) as denominator
-    from facts
-    where facts.team_code is not null
-    group by facts.period_label, facts.team_code
-    {%- endif %}
-{% endmacro %}
 
 {% macro ehr_result_columns(indicator_code) %}
 named as (

@@ -26,12 +26,6 @@ eye_checks as (
 
 ),
 
-districts as (
-
-    select * from {{ ref('code_district') }}
-
-),
-
 -- the resident population at each period end (docs/vision-chain.md), aged under 7 (周岁, rule 15)
 population as (
 
@@ -95,61 +89,20 @@ persons as (
 
 ),
 
-city as (
+facts as (
 
     select
-        periods.period_label,
-        'city' as level,  -- noqa: RF04
-        '320300' as unit_code,
-        '320300' as district_code,
-        count(distinct case when persons.is_in_numerator then persons.person_key end) as numerator,
-        count(distinct persons.person_key) as denominator
-    from periods
-    left join persons
-        on periods.period_label = persons.period_label
-    group by periods.period_label
-
-),
-
-district_units as (
-
-    select
-        periods.period_label,
-        districts.code as district_code
-    from periods
-    cross join districts
-    where districts.level = 'county'
-    union
-    select distinct
-        persons.period_label,
-        persons.district_code
+        period_label,
+        person_key as item_key,
+        is_in_numerator,
+        district_code
     from persons
-
-),
-
-district as (
-
-    select
-        district_units.period_label,
-        'district' as level,  -- noqa: RF04
-        district_units.district_code as unit_code,
-        district_units.district_code,
-        count(distinct case when persons.is_in_numerator then persons.person_key end) as numerator,
-        count(distinct persons.person_key) as denominator
-    from district_units
-    left join persons
-        on
-            district_units.period_label = persons.period_label
-            and district_units.district_code = persons.district_code
-    group by district_units.period_label, district_units.district_code
 
 ),
 
 units as (
 
-    select * from city
-    union all
-    select * from district
+    {{- indicator_unit_counts(['city', 'district']) }}
 
 ),
 

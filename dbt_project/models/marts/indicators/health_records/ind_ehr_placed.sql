@@ -53,7 +53,7 @@ facts as (
 ),
 
 units as (
-    {{- ehr_unit_counts(['city', 'district', 'institution', 'team']) }}
+    {{- indicator_unit_counts(['city', 'district', 'institution', 'team']) }}
 ),
 
 {{ ehr_result_columns('EHR_PLACED') }}

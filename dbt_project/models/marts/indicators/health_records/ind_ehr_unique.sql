@@ -56,7 +56,7 @@ facts as (
 ),
 
 units as (
-    {{- ehr_unit_counts(['city', 'district']) }}
+    {{- indicator_unit_counts(['city', 'district']) }}
 ),
 
 {{ ehr_result_columns('EHR_UNIQUE') }}

@@ -78,7 +78,7 @@ facts as (
 ),
 
 units as (
-    {{- ehr_unit_counts(['city', 'district', 'institution']) }}
+    {{- indicator_unit_counts(['city', 'district', 'institution']) }}
 ),
 
 {{ ehr_result_columns('EHR_XFER_TIMELY') }}
