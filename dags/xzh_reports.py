@@ -39,15 +39,18 @@ from xzh.assets import WAREHOUSE_WRITER_POOL
 
 
 def _as_of() -> dt.date:
-    """The run's date: the ``as_of`` param, else the previous month's end of the run."""
+    """The run's date: the ``as_of`` param, else the last day of the month before the run's."""
     from xzh.publishing import previous_month_end
 
     context = get_current_context()
     requested = context["params"].get("as_of")
     if requested:
         return dt.date.fromisoformat(requested)
-    run_date = context.get("logical_date") or pendulum.now("Asia/Shanghai")
-    return previous_month_end(run_date.in_timezone("Asia/Shanghai").date())
+    # a manual run may have no logical date; it always has the moment it was queued for,
+    # so a rerun of the same run publishes the same month
+    run = context["dag_run"]
+    run_date = context.get("logical_date") or run.run_after
+    return previous_month_end(pendulum.instance(run_date).in_timezone("Asia/Shanghai").date())
 
 
 @contextmanager
@@ -67,10 +70,10 @@ def _skipped_when_nothing_to_publish() -> Iterator[None]:
 @task(pool=WAREHOUSE_WRITER_POOL, retry_delay=pendulum.duration(minutes=10), multiple_outputs=False)
 def publish_child_vision() -> dict[str, object]:
     from ingest.config import load_config
-    from xzh.publishing import publish_reports
+    from xzh.publishing import publish_vision_reports
 
     with _skipped_when_nothing_to_publish():
-        return publish_reports(load_config(), _as_of())
+        return publish_vision_reports(load_config(), _as_of())
 
 
 @task(pool=WAREHOUSE_WRITER_POOL, retry_delay=pendulum.duration(minutes=10), multiple_outputs=False)

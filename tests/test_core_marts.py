@@ -19,7 +19,7 @@ from xzh.person_key import person_key
 
 ROOT = Path(__file__).resolve().parents[1]
 TRUTH = ROOT / "var" / "test-cities" / "demo" / "truth"
-ANALYTICS_SCHEMAS = ("intermediate", "core", "quality")
+ANALYTICS_SCHEMAS = ("intermediate", "core", "quality", "indicators", "worklists")
 
 
 class Built:

@@ -51,31 +51,13 @@ def _query(path: Path, sql: str) -> pd.DataFrame:
         return con.sql(sql).df()
 
 
-def _has_table(path: Path, schema: str, table: str) -> bool:
-    sql = (
-        "select count(*) n from information_schema.tables "
-        f"where table_schema = '{schema}' and table_name = '{table}'"
-    )
-    return int(_query(path, sql)["n"].iloc[0]) > 0
-
-
 def _warehouse_indicators(path: Path) -> pd.DataFrame:
-    if _has_table(path, "indicators", "ehr_indicator_results"):
-        source = "indicators.ehr_indicator_results"
-    elif _has_table(path, "indicators", "indicator_results"):
-        source = "indicators.indicator_results"
-    else:
-        pytest.skip("no indicator results in the warehouse yet")
-    cols = _query(path, f"select * from {source} limit 0").columns
-    basis = "and period_basis = 'calendar'" if "period_basis" in cols else ""
     w = _query(
         path,
-        f"select {', '.join(KEY)}, numerator, denominator from {source} "
-        f"where indicator_code like 'EHR\\_%' escape '\\' "
-        f"and level in ('city', 'district') {basis}",
+        f"select {', '.join(KEY)}, numerator, denominator from indicators.indicator_results "
+        "where period_basis = 'calendar' and level in ('city', 'district')",
     )
-    if w.empty:
-        pytest.skip("the warehouse has no EHR_* rows yet (dbt models not written)")
+    assert not w.empty, "indicators.indicator_results has no health-record (calendar) rows"
     return w
 
 
@@ -152,8 +134,6 @@ def _set_diff(name: str, end: dt.date, o: set[tuple], w: set[tuple]) -> str:
 @pytest.mark.parametrize("end", PERIOD_ENDS, ids=str)
 @pytest.mark.parametrize("name", list(WORKLISTS))
 def test_ehr_worklists_match_truth(oracle, warehouse, name, end):
-    if not _has_table(warehouse, "worklists", name):
-        pytest.skip(f"worklists.{name} not built yet")
     w_cols, make, o_cols = WORKLISTS[name]
     w = _query(warehouse, f"select * from worklists.{name} where list_date = DATE '{end}'")
     if "change_since_previous" in w.columns:  # `resolved` rows are no longer on the list

@@ -172,12 +172,6 @@ def test_oracle_helpers_follow_rules_15_and_16():
 def _warehouse_results(built_demo) -> pd.DataFrame:
     path = built_demo.data_root / "warehouse.duckdb"
     with duckdb.connect(str(path), read_only=True) as con:
-        tables = con.sql(
-            "select 1 from information_schema.tables "
-            "where table_schema = 'indicators' and table_name = 'indicator_results'"
-        ).fetchall()
-        if not tables:
-            pytest.skip("indicators.indicator_results is not built yet")
         return con.sql(
             "select indicator_code, period_type, period_label, level, unit_code, district_code, "
             "numerator, denominator from indicators.indicator_results "

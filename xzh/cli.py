@@ -66,11 +66,11 @@ def cmd_ledger(args: argparse.Namespace) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    from xzh.publishing import publish_health_record_reports, publish_reports
+    from xzh.publishing import publish_health_record_reports, publish_vision_reports
 
     config = _config(args)
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
-    vision = publish_reports(config, as_of, pdf=args.pdf)
+    vision = publish_vision_reports(config, as_of, pdf=args.pdf)
     print(f"child-vision report ({vision['period']}): {vision['report_html']}")
     if vision.get("report_pdf"):
         print(f"  as PDF: {vision['report_pdf']}")

@@ -16,6 +16,8 @@ import hmac
 import os
 
 ENV_VAR = "XZH_PERSON_KEY_SECRET"
+# XZH_ENV=production refuses to fall back to the development secret
+ENVIRONMENT_VAR = "XZH_ENV"
 
 # DEVELOPMENT ONLY. Not a secret: it is in version control. Production and any build
 # that leaves this machine must set XZH_PERSON_KEY_SECRET.
@@ -24,10 +26,21 @@ DEVELOPMENT_SECRET = "xzh-development-person-key-secret-NOT-FOR-PRODUCTION"
 BLOCK_SIZE = 64  # SHA-256 block size in bytes (RFC 2104)
 
 
+class MissingSecretError(RuntimeError):
+    """Production without a person-key secret: the keys would be reversible."""
+
+
 def secret() -> bytes:
-    """The HMAC key: ``XZH_PERSON_KEY_SECRET`` if set and not blank, else the development secret."""
+    """The HMAC key: ``XZH_PERSON_KEY_SECRET`` if set and not blank, else the development
+    secret, except under ``XZH_ENV=production``, where a missing secret is an error (ID
+    numbers have little entropy: keys made with a public secret can be reversed)."""
     value = os.environ.get(ENV_VAR, "")
     if not value.strip():
+        if os.environ.get(ENVIRONMENT_VAR, "").strip().lower() == "production":
+            raise MissingSecretError(
+                f"{ENVIRONMENT_VAR}=production but {ENV_VAR} is not set: set the person-key "
+                "secret (and keep it: a new secret gives every person a new key)"
+            )
         value = DEVELOPMENT_SECRET
     return value.encode("utf-8")
 

@@ -22,16 +22,11 @@ def previous_month_end(day: dt.date) -> dt.date:
     return day.replace(day=1) - dt.timedelta(days=1)
 
 
-def is_statistical_year_end(day: dt.date) -> bool:
-    """30 September closes the statistical year (统计年度) of the MCH annual report."""
-    return (day.month, day.day) == (9, 30)
-
-
 def reports_root(config: PlatformConfig) -> Path:
     return config.data_root / "reports"
 
 
-def publish_reports(
+def publish_vision_reports(
     config: PlatformConfig, as_of: dt.date | None = None, *, pdf: bool = False
 ) -> dict[str, Any]:
     """Publish the child-vision chain as of ``as_of`` (None: the latest period with data).

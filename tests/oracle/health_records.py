@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -40,18 +39,14 @@ BAD_ID = ("id_bad_check", "id_bad_check_batch")
 TIMELY_DAYS = 7  # indicators.md EHR_XFER_TIMELY (configurable there; default 7)
 ESCALATE_AFTER_DAYS = 15  # indicators.md: cross-district requests open more than 15 days
 USE_WINDOW_DAYS = 365  # rule 25: D−364 … D
-DEV_SECRET = "xzh-development-person-key-secret-NOT-FOR-PRODUCTION"
 
 
 def person_key(normalized_id: str) -> str:
-    """HMAC-SHA256 hex of the normalized ID (docs/vision-chain.md); xzh.person_key if present."""
-    try:
-        from xzh.person_key import person_key as pk
+    """HMAC-SHA256 hex of the normalized ID with the build's secret (docs/vision-chain.md;
+    tests/test_person_key.py holds xzh.person_key to Python's hmac)."""
+    from xzh.person_key import secret
 
-        return pk(normalized_id)
-    except ImportError:  # pragma: no cover - the module is written by another engineer
-        secret = os.environ.get("XZH_PERSON_KEY_SECRET", "").strip() or DEV_SECRET
-        return hmac.new(secret.encode(), normalized_id.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(secret(), normalized_id.encode(), hashlib.sha256).hexdigest()
 
 
 def _days(series: pd.Series) -> np.ndarray:
@@ -407,57 +402,17 @@ class HealthRecordTruth:
     def eye_checks(self) -> pd.DataFrame:
         """Linked eye checks (latest version per sender and 检查记录号): person_key, date.
 
-        The linkage (rule 17) is the vision oracle's (tests/oracle/vision.py, written from
-        the truth by another engineer); without it, an approximation: a valid 儿童身份证号
-        links, else a single birth record of the same mother, birth date and sex with the
-        child's ID (same-sex twins left unlinked).
+        The linkage (rule 17) is the vision oracle's (tests/oracle/vision.py, from the truth).
         """
-        try:
-            from tests.oracle.vision import VisionTruth, known_checks
+        from tests.oracle.vision import VisionTruth, known_checks
 
-            c = known_checks(VisionTruth.from_city(self)).checks
-            c = c[c["person"] >= 0]
-            dates = np.datetime64("1970-01-01", "D") + c["day"].to_numpy().astype("timedelta64[D]")
-            pids = c["person"].to_numpy()
-        except (ImportError, AttributeError, KeyError):  # pragma: no cover
-            pids, dates = self._eye_checks_approx()
+        c = known_checks(VisionTruth.from_city(self)).checks
+        c = c[c["person"] >= 0]
+        dates = np.datetime64("1970-01-01", "D") + c["day"].to_numpy().astype("timedelta64[D]")
+        pids = c["person"].to_numpy()
         return pd.DataFrame(
             {"person_key": self.persons["person_key"].reindex(pids).to_numpy(), "date": dates}
         )
-
-    def _eye_checks_approx(self) -> tuple[np.ndarray, np.ndarray]:
-        e = self.truth("eye_checks")
-        rows = self.rows("eye_check")
-        last = rows.sort_values(["sender_key", "key", "version"]).drop_duplicates(
-            ["sender_key", "key"], keep="last"
-        )
-        m = last.merge(
-            e.assign(
-                institution=e["institution"].astype(str), record_no=e["record_no"].astype(str)
-            ),
-            left_on=["sender_key", "key"],
-            right_on=["institution", "record_no"],
-            how="left",
-        )
-        p = self.truth("persons").set_index("pid")
-        b = self.truth("births")
-        b = b[b["child_id_filled_day"].notna()]
-        b = b.assign(sex=p["sex"].reindex(b["child_pid"]).to_numpy())
-        cand = b.groupby(["mother_pid", "birth_day", "sex"]).size()
-        single = set(cand[cand == 1].index)
-        keys = zip(
-            p["mother_pid"].reindex(m["pid"]),
-            p["birth_day"].reindex(m["pid"]),
-            p["sex"].reindex(m["pid"]),
-            strict=True,
-        )
-        via_birth = np.array([k in single for k in keys], dtype=bool)
-        on_row = (m["has_id_on_row"] | (m["version"] == 2)).to_numpy()
-        linked = np.where(
-            on_row, ~m["bad_child_id"].to_numpy(), via_birth & ~m["bad_mother_id"].to_numpy()
-        )
-        m = m[linked]
-        return m["pid"].to_numpy(), _days(m["check_day"])
 
 
 # ---------------------------------------------------------------------------- helpers
