@@ -19,10 +19,16 @@ worklists ``<out>/worklists/health_records/<list_date>/<institution_code>.xlsx``
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reports.ehr_worklist_export import export_ehr_worklists
 from reports.health_records_report import ReportMonth, render_health_records_report
@@ -33,6 +39,35 @@ from reports.warehouse import load_health_records_data, load_vision_data
 from reports.worklist_export import export_worklists, latest_list_date
 
 log = logging.getLogger(__name__)
+
+
+@contextmanager
+def _replaced_as_a_whole(out: Path, folder: Path) -> Iterator[Path]:
+    """Write a list date's worklists into a staging root, then swap the whole folder in.
+
+    A rerun after late data must not leave the files of teams (and the names of people)
+    that are no longer on the list, and a crash must not leave a half-written list.
+    """
+    staging = Path(tempfile.mkdtemp(prefix=".publishing-", dir=out))
+    try:
+        yield staging
+        final = out / folder
+        final.parent.mkdir(parents=True, exist_ok=True)
+        old = final.with_name(f".{final.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if final.exists():
+            final.rename(old)
+        new = staging / folder
+        new.mkdir(parents=True, exist_ok=True)  # an empty list replaces the old one too
+        new.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _moved(written: Any, staging: Path, out: Path) -> Any:
+    """The exporter's record of a file, with its path moved from the staging root to out."""
+    return dataclasses.replace(written, path=out / written.path.relative_to(staging))
 
 
 @dataclass(frozen=True)
@@ -82,7 +117,11 @@ def publish_vision(
     )
 
     list_date = latest_list_date(data.interventions, period.period_end)
-    worklists = export_worklists(warehouse_path, out, list_date, data=data) if list_date else []
+    worklists = []
+    if list_date:
+        with _replaced_as_a_whole(out, Path("worklists") / list_date.isoformat()) as staging:
+            worklists = export_worklists(warehouse_path, staging, list_date, data=data)
+        worklists = [_moved(w, staging, out) for w in worklists]
     pdf_path = to_pdf(report, report.with_suffix(".pdf")) if pdf else None
     return PublishedPaths(
         period=period,
@@ -146,7 +185,12 @@ def publish_health_records(
     log.info("health-record report written: %s", report)
 
     list_date = latest_ehr_list_date(data, month.period_end)
-    files = export_ehr_worklists(warehouse_path, out, list_date, data=data) if list_date else []
+    files = []
+    if list_date:
+        folder = Path("worklists") / "health_records" / list_date.isoformat()
+        with _replaced_as_a_whole(out, folder) as staging:
+            files = export_ehr_worklists(warehouse_path, staging, list_date, data=data)
+        files = [_moved(f, staging, out) for f in files]
     pdf_path = to_pdf(report, report.with_suffix(".pdf")) if pdf else None
     return PublishedHealthRecords(
         month=month,
