@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -410,19 +411,39 @@ class _Builder:
         return entries
 
 
-def _team_label(team: object, institution: object = None) -> str:
-    """A team code without its institution's prefix when it has one (``<机构>-T01`` → ``T01``):
-    the row already names the institution."""
+def _names(frame: pd.DataFrame, code_column: str, name_column: str) -> dict[str, str]:
+    """Code → name from a list's rows (the worklist carries the names as of its list date);
+    empty when the warehouse predates the name columns."""
+    if name_column not in frame.columns:
+        return {}
+    named = frame[[code_column, name_column]].dropna()
+    return {
+        str(code): str(name)
+        for code, name in zip(named[code_column], named[name_column], strict=True)
+        if str(name).strip()
+    }
+
+
+def _team_label(
+    team: object, institution: object = None, names: Mapping[str, str] | None = None
+) -> str:
+    """团队名称 where the list has it; else the team code without its institution's prefix when it
+    has one (``<机构>-T01`` → ``T01``): the row already names the institution."""
     if is_missing(team):
         return "（无签约团队）"
     text = str(team)
+    if names and text in names:
+        return names[text]
     if not is_missing(institution) and text.startswith(f"{institution}-"):
         return text[len(str(institution)) + 1 :]
     return text
 
 
-def _institution_label(institution: object) -> str:
-    return "（无责任机构）" if is_missing(institution) else str(institution)
+def _institution_label(institution: object, names: Mapping[str, str] | None = None) -> str:
+    """机构名称 where the list has it, else the code."""
+    if is_missing(institution):
+        return "（无责任机构）"
+    return (names or {}).get(str(institution), str(institution))
 
 
 def action_summary(data: VisionData, as_of: dt.date, district_label: Any = str) -> dict[str, Any]:
@@ -438,6 +459,8 @@ def action_summary(data: VisionData, as_of: dt.date, district_label: Any = str) 
     current["overdue_30"] = current["days_overdue"].fillna(0) > 30
     current["is_new"] = current["is_new_on_list"].fillna(False).astype(bool)
     keys = ["responsible_district_code", "responsible_institution_code", "responsible_team_code"]
+    institutions = _names(current, "responsible_institution_code", "responsible_institution_name")
+    teams = _names(current, "responsible_team_code", "responsible_team_name")
     grouped = (
         current.groupby(keys, dropna=False)
         .agg(
@@ -453,8 +476,10 @@ def action_summary(data: VisionData, as_of: dt.date, district_label: Any = str) 
     rows = [
         {
             "district": district_label(r["responsible_district_code"]),
-            "institution": _institution_label(r["responsible_institution_code"]),
-            "team": _team_label(r["responsible_team_code"], r["responsible_institution_code"]),
+            "institution": _institution_label(r["responsible_institution_code"], institutions),
+            "team": _team_label(
+                r["responsible_team_code"], r["responsible_institution_code"], teams
+            ),
             "children": format_count(r["children"]),
             "overdue": format_count(r["overdue"]),
             "overdue_30": format_count(r["overdue_30"]),
@@ -492,6 +517,8 @@ def _remonitoring_summary(
     previous_date = max(remon["previous_list_date"])
     previous = data.interventions[data.interventions["list_date"] == previous_date]
     keys = ["responsible_district_code", "responsible_institution_code", "responsible_team_code"]
+    institutions = _names(previous, "responsible_institution_code", "responsible_institution_name")
+    teams = _names(previous, "responsible_team_code", "responsible_team_name")
     merged = remon.merge(
         previous[["person_key", "flagged_check_key", *keys]],
         on=["person_key", "flagged_check_key"],
@@ -518,8 +545,10 @@ def _remonitoring_summary(
     rows = [
         {
             "district": district_label(r["responsible_district_code"]),
-            "institution": _institution_label(r["responsible_institution_code"]),
-            "team": _team_label(r["responsible_team_code"], r["responsible_institution_code"]),
+            "institution": _institution_label(r["responsible_institution_code"], institutions),
+            "team": _team_label(
+                r["responsible_team_code"], r["responsible_institution_code"], teams
+            ),
             "children": format_count(r["children"]),
             "done": format_count(r["done"]),
             "abnormal": format_count(r["abnormal"]),

@@ -153,6 +153,18 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+#: table → columns read when the table has them (a warehouse built before they existed lacks
+#: them): they are then all-NULL, so a report falls back to the codes.
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    # names of institutions, teams and kindergartens (not personal data)
+    "worklists.wl_vision_interventions": (
+        "flag_institution_name",
+        "responsible_team_name",
+        "responsible_institution_name",
+        "kindergarten_name",
+    ),
+}
+
 _DATE_COLUMNS = {
     "period_start",
     "period_end",
@@ -206,6 +218,10 @@ _TEXT_COLUMNS = {
     "from_district_code",
     "to_institution_code",
     "to_district_code",
+    "flag_institution_name",
+    "responsible_team_name",
+    "responsible_institution_name",
+    "kindergarten_name",
 }
 
 
@@ -267,7 +283,8 @@ def read_table(
     where: str | None = None,
     params: Iterable[object] = (),
 ) -> pd.DataFrame:
-    """The contract columns of one table (``schema.name``), in contract order.
+    """The contract columns of one table (``schema.name``), in contract order, then its
+    :data:`OPTIONAL_COLUMNS` (all-NULL when the table lacks them).
 
     Raises :class:`WarehouseError` naming the table when it or one of its columns is missing.
     """
@@ -281,9 +298,14 @@ def read_table(
             f"table {table} lacks column(s) {', '.join(lacking)} (docs/vision-chain.md): "
             f"rebuild it with `xzh build`"
         )
-    select = ", ".join(f'"{column}"' for column in columns)
+    optional = OPTIONAL_COLUMNS.get(table, ())
+    present = [column for column in optional if column in existing]
+    select = ", ".join(f'"{column}"' for column in (*columns, *present))
     sql = f"select {select} from {table}" + (f" where {where}" if where else "")
     frame = con.execute(sql, list(params)).df()
+    for column in optional:
+        if column not in present:
+            frame[column] = pd.Series([None] * len(frame), index=frame.index, dtype="object")
     return _normalize(frame)
 
 

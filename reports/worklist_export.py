@@ -5,6 +5,8 @@ One workbook per team (or per institution when the child has no contracted team)
 ``干预清单`` (children flagged and not yet followed up, most overdue first) and ``复查情况``
 (the previous list's children: followed up since? when, with what result). The clear ID number
 and name come from ``identity.identity_persons`` at export time, because the team must act.
+Institutions, teams and kindergartens are shown as ``名称（代码）`` (names from the list, as of its
+date; the code alone when the list has no name).
 
 Safety: every text cell is written with ``write_string`` (never a formula) and a text starting
 with ``=``, ``+``, ``-``, ``@``, tab, CR or LF is prefixed with ``'`` (CSV/formula injection,
@@ -172,6 +174,16 @@ def _label(codes: dict[str, str], value: object) -> str | None:
     return None if text is None else codes.get(text, text)
 
 
+def named(name: object, code: object) -> str | None:
+    """``名称（代码）``; the code alone without a name, the name alone without a code."""
+    text_name, text_code = _text(name), _text(code)
+    if text_name is not None and not text_name.strip():
+        text_name = None
+    if text_name is None or text_name == text_code:
+        return text_code
+    return text_name if text_code is None else f"{text_name}（{text_code}）"
+
+
 def _identity_lookup(identity: pd.DataFrame) -> dict[str, Record]:
     return {str(row["person_key"]): row for row in identity.to_dict("records")}
 
@@ -180,19 +192,19 @@ def _intervention_values(
     row: Record, person: Record, kindergartens: dict[str, str]
 ) -> list[object]:
     kg = _text(row["kindergarten_code"])
+    kg_name = _text(row.get("kindergarten_name")) or (None if kg is None else kindergartens.get(kg))
     return [
         _text(person.get("id_number")),
         _text(person.get("name")),
         _label(SEX, person.get("sex_code")),
         person.get("birth_date"),
         row["flag_date"],
-        _text(row.get("flag_institution_name")) or _text(row["flag_institution_code"]),
+        named(row.get("flag_institution_name"), row["flag_institution_code"]),
         _label(FLAG_REASON, row["flag_reason"]),
         _int(row["days_overdue"]),
-        None if kg is None else kindergartens.get(kg, kg),
-        _text(row.get("responsible_team_name")) or _text(row["responsible_team_code"]),
-        _text(row.get("responsible_institution_name"))
-        or _text(row["responsible_institution_code"]),
+        named(kg_name, kg),
+        named(row.get("responsible_team_name"), row["responsible_team_code"]),
+        named(row.get("responsible_institution_name"), row["responsible_institution_code"]),
         _bool(row["is_new_on_list"]),
     ]
 
@@ -205,7 +217,7 @@ def _remonitoring_values(row: Record, person: Record) -> list[object]:
         person.get("birth_date"),
         row["previous_list_date"],
         row.get("flag_date"),
-        _text(row.get("flag_institution_code")),
+        named(row.get("flag_institution_name"), row.get("flag_institution_code")),
         _bool(row["is_followed_up_since"]),
         row["followup_date"],
         _label(RESULT, row["followup_result_code"]),
@@ -251,8 +263,9 @@ def write_worklists(
                 "flagged_check_key",
                 "flag_date",
                 "flag_institution_code",
+                *(["flag_institution_name"] if "flag_institution_name" in previous else []),
                 *keys,
-            ]  # noqa: E501
+            ]
         ].rename(columns={"list_date": "previous_list_date"}),
         on=["previous_list_date", "person_key", "flagged_check_key"],
         how="left",
@@ -304,12 +317,12 @@ def write_worklists(
             sheet.add(
                 _intervention_values(row, people.get(str(row["person_key"]), {}), kindergartens)
             )  # noqa: E501
-        sheet.finish((21, 12, 8, 12, 12, 22, 24, 10, 20, 26, 22, 10))
+        sheet.finish((21, 12, 8, 12, 12, 36, 24, 10, 30, 40, 36, 10))
         sheet.sheet.set_header(f"&L儿童视力干预清单（清单日期 {list_date}）&R内部资料 注意保密")
         resheet = _Sheet(book, "复查情况", REMONITORING_HEADERS)
         for row in followed.to_dict("records"):
             resheet.add(_remonitoring_values(row, people.get(str(row["person_key"]), {})))
-        resheet.finish((21, 12, 8, 12, 13, 12, 22, 11, 12, 11, 13, 13))
+        resheet.finish((21, 12, 8, 12, 13, 12, 36, 11, 12, 11, 13, 13))
         resheet.sheet.set_header(f"&L上期清单复查情况（清单日期 {list_date}）&R内部资料 注意保密")
         book.close()
         tmp.replace(path)

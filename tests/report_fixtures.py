@@ -89,6 +89,14 @@ INST_YUNLONG = "12320303MB7654321B"
 INST_JIAWANG = "12320305MB1111111C"
 TEAM_GULOU = f"{INST_GULOU}-T01"
 TEAM_YUNLONG = f"{INST_YUNLONG}-T02"
+# registry names as the worklist carries them (not personal data); 贾汪 has no name in the
+# registry (the reports fall back to the code)
+INSTITUTION_NAMES = {
+    INST_GULOU: "鼓楼区华宁社区卫生服务中心",
+    INST_YUNLONG: "云龙区湾中社区卫生服务中心",
+}
+TEAM_NAMES = {TEAM_GULOU: "华宁家庭医生一队", TEAM_YUNLONG: "湾中家庭医生二队"}
+KINDERGARTEN_NAMES = {"1030200000": "华宁南新幼儿园", "1030300002": "湾中口和幼儿园"}
 
 MALICIOUS_NAMES = (
     '=HYPERLINK("http://evil.example/x","点我")',
@@ -404,13 +412,17 @@ def _list_rows(list_date: dt.date, rows: list) -> list[dict[str, object]]:  # ty
                 "person_key": person,
                 "flagged_check_key": f"{INST_GULOU}:{person}-{flag_date:%Y%m%d}",
                 "flag_institution_code": INST_GULOU,
+                "flag_institution_name": INSTITUTION_NAMES[INST_GULOU],
                 "flag_date": flag_date,
                 "flag_reason": reason,
                 "days_overdue": overdue,
                 "responsible_team_code": team,
+                "responsible_team_name": TEAM_NAMES.get(team) if team else None,
                 "responsible_institution_code": inst,
+                "responsible_institution_name": INSTITUTION_NAMES.get(inst) if inst else None,
                 "responsible_district_code": district,
                 "kindergarten_code": kg,
+                "kindergarten_name": KINDERGARTEN_NAMES.get(kg) if kg else None,
                 "is_new_on_list": new,
             }
         )
@@ -461,10 +473,11 @@ _DDL = {
         period_basis varchar, levels varchar, source_document varchar""",
     "worklists.wl_vision_interventions": """
         list_date date, person_key varchar, flagged_check_key varchar,
-        flag_institution_code varchar, flag_date date, flag_reason varchar,
-        days_overdue integer, responsible_team_code varchar,
-        responsible_institution_code varchar, responsible_district_code varchar,
-        kindergarten_code varchar, is_new_on_list boolean""",
+        flag_institution_code varchar, flag_institution_name varchar, flag_date date,
+        flag_reason varchar, days_overdue integer, responsible_team_code varchar,
+        responsible_team_name varchar, responsible_institution_code varchar,
+        responsible_institution_name varchar, responsible_district_code varchar,
+        kindergarten_code varchar, kindergarten_name varchar, is_new_on_list boolean""",
     "worklists.wl_vision_remonitoring": """
         list_date date, previous_list_date date, person_key varchar,
         flagged_check_key varchar, is_followed_up_since boolean, followup_check_key varchar,

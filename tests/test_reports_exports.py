@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 
@@ -22,9 +23,12 @@ from tests.report_fixtures import (
     INST_GULOU,
     INST_JIAWANG,
     INST_YUNLONG,
+    INSTITUTION_NAMES,
     MALICIOUS_NAMES,
     TEAM_GULOU,
+    TEAM_NAMES,
     TEAM_YUNLONG,
+    build_fixture_warehouse,
     fixture_warehouse_path,
     identity_persons,
 )
@@ -86,7 +90,11 @@ def test_xlsx_headers_ids_and_neutralized_names(published: tuple[Path, Path]) ->
     assert first["姓名"].data_type == "s"
     assert first["姓名"].value == "'" + MALICIOUS_NAMES[0]
     assert first["逾期天数"].value == 60 and first["逾期天数"].data_type == "n"
-    assert first["幼儿园"].value == "湾中口和幼儿园"
+    # institutions, teams and kindergartens as 名称（代码）
+    assert first["幼儿园"].value == "湾中口和幼儿园（1030300002）"
+    assert first["检查机构"].value == f"{INSTITUTION_NAMES[INST_GULOU]}（{INST_GULOU}）"
+    assert first["责任团队"].value == f"{TEAM_NAMES[TEAM_YUNLONG]}（{TEAM_YUNLONG}）"
+    assert first["责任机构"].value == f"{INSTITUTION_NAMES[INST_YUNLONG]}（{INST_YUNLONG}）"
     assert first["异常原因"].value == "处理意见为复查或转诊"
     assert first["检查日期"].value == dt.datetime(2025, 10, 2)
     second = {h: c for h, c in zip(INTERVENTION_HEADERS, rows[2], strict=True)}
@@ -105,6 +113,36 @@ def test_xlsx_headers_ids_and_neutralized_names(published: tuple[Path, Path]) ->
     # an ID with a check character X survives as text
     gulou = _sheet_rows(base / INST_GULOU / f"{TEAM_GULOU}.xlsx", "干预清单")
     assert "32030220190515002X" in [r[0].value for r in gulou]
+
+
+def test_codes_alone_without_names(tmp_path: Path) -> None:
+    """A warehouse built before the name columns: the codes alone, as before; a code whose
+    institution the registry does not name (贾汪) also shows the code alone."""
+    warehouse = build_fixture_warehouse(tmp_path / "old.duckdb").path
+    con = duckdb.connect(str(warehouse))
+    for column in (
+        "flag_institution_name",
+        "responsible_team_name",
+        "responsible_institution_name",
+        "kindergarten_name",
+    ):
+        con.execute(f"alter table worklists.wl_vision_interventions drop column {column}")
+    con.close()
+    data = load_vision_data(warehouse)
+    assert data.interventions["responsible_team_name"].isna().all()
+    export_worklists(warehouse, tmp_path / "out")
+    base = tmp_path / "out" / "worklists" / "2025-12-31"
+    rows = _sheet_rows(base / INST_YUNLONG / f"{TEAM_YUNLONG}.xlsx", "干预清单")
+    first = {h: c.value for h, c in zip(INTERVENTION_HEADERS, rows[1], strict=True)}
+    assert (first["检查机构"], first["责任团队"], first["责任机构"]) == (
+        INST_GULOU,
+        TEAM_YUNLONG,
+        INST_YUNLONG,
+    )
+    # the kindergarten's name still comes from the indicator results
+    assert first["幼儿园"] == "湾中口和幼儿园（1030300002）"
+    jiawang = _sheet_rows(base / INST_JIAWANG / "no-team.xlsx", "干预清单")
+    assert jiawang[1][INTERVENTION_HEADERS.index("责任机构")].value == INST_JIAWANG
 
 
 def test_remonitoring_sheet(published: tuple[Path, Path]) -> None:
@@ -126,6 +164,7 @@ def test_remonitoring_sheet(published: tuple[Path, Path]) -> None:
         "是",
     )  # noqa: E501
     assert by_id["320303201908080033"]["是否已复查"] == "否"
+    assert followed["原检查机构"] == f"{INSTITUTION_NAMES[INST_GULOU]}（{INST_GULOU}）"
 
 
 def test_csv_rows_columns_and_bom(published: tuple[Path, Path]) -> None:

@@ -14,7 +14,13 @@ from reports.warehouse import load_vision_data
 from tests.report_fixtures import (
     DISTRICTS,
     FINAL,
+    INST_JIAWANG,
+    INST_YUNLONG,
+    INSTITUTION_NAMES,
     PERSONS,
+    TEAM_GULOU,
+    TEAM_NAMES,
+    TEAM_YUNLONG,
     fixture_warehouse_path,
     identity_persons,
 )
@@ -130,8 +136,21 @@ def test_actions_are_counts_only(report: str) -> None:
     assert "共 <strong>13</strong> 人" in section
     assert "已超过30天复查期限 <strong>10</strong> 人" in section
     rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td>", section)
-    # most overdue first: 云龙区 T02 (60 days), 鼓楼区 T01 (45), 贾汪区 no team (30), unknown (5)
-    assert [r[2] for r in rows[:4]] == ["T02", "T01", "（无签约团队）", "（无签约团队）"]
+    # most overdue first: 云龙区 T02 (60 days), 鼓楼区 T01 (45), 贾汪区 no team (30), unknown (5);
+    # institutions and teams by name where the list has one, else by code
+    assert [r[2] for r in rows[:4]] == [
+        TEAM_NAMES[TEAM_YUNLONG],
+        TEAM_NAMES[TEAM_GULOU],
+        "（无签约团队）",
+        "（无签约团队）",
+    ]
+    assert [r[1] for r in rows[:4]] == [
+        INSTITUTION_NAMES[INST_YUNLONG],
+        "鼓楼区华宁社区卫生服务中心",
+        INST_JIAWANG,  # no name in the registry: the code
+        "（无责任机构）",
+    ]
+    assert INST_YUNLONG not in section
     assert "上期清单 5 人" in section and "已复查 <strong>&lt;5</strong> 人" in section
 
 

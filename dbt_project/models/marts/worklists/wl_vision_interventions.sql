@@ -9,6 +9,9 @@
     without a contract, the B/C institution serving the child's street at D (rule 24); its district
     is the institution's 所在区划代码 at D, else the child's district. Kindergarten: the latest
     roster on or before D that lists the child.
+    Names (not personal data, for the people who act on the list): institutions and teams by the
+    registry at D (int_institutions_as_of, int_teams_as_of; rule 14), else the latest name any
+    snapshot gives; the kindergarten's name from its latest roster that names it.
 -#}
 
 with
@@ -64,6 +67,12 @@ street_institutions as (
 enrolments as (
 
     select * from {{ ref('fct_kindergarten_enrolments') }}
+
+),
+
+kindergarten_rosters as (
+
+    select * from {{ ref('stg_kg_roster__enrolments') }}
 
 ),
 
@@ -191,7 +200,8 @@ teams_at_date as (
     select
         list_dates.list_date,
         teams.team_code,
-        teams.institution_code
+        teams.institution_code,
+        teams.team_name
     from list_dates
     inner join teams
         on
@@ -209,7 +219,8 @@ institutions_at_date as (
     select
         list_dates.list_date,
         institutions.institution_code,
-        institutions.district_code
+        institutions.district_code,
+        institutions.institution_name
     from list_dates
     inner join institutions
         on
@@ -222,6 +233,51 @@ institutions_at_date as (
 
 ),
 
+-- the latest name any snapshot gives: for a code the registry at D does not name
+team_latest_names as (
+
+    select
+        team_code,
+        team_name
+    from teams
+    where team_name is not null
+    qualify row_number() over (
+        partition by team_code
+        order by snapshot_date desc, sender_code asc
+    ) = 1
+
+),
+
+institution_latest_names as (
+
+    select
+        institution_code,
+        institution_name
+    from institutions
+    where institution_name is not null
+    qualify row_number() over (
+        partition by institution_code
+        order by snapshot_date desc, sender_code asc
+    ) = 1
+
+),
+
+-- the kindergarten's name on its latest roster that names it (as indicator_results)
+kindergarten_names as (
+
+    select
+        kindergarten_code,
+        kindergarten_name
+    from kindergarten_rosters
+    where kindergarten_code is not null and kindergarten_name is not null
+    qualify row_number() over (
+        partition by kindergarten_code
+        order by snapshot_date desc, kindergarten_name asc
+    ) = 1
+
+),
+
+-- the kindergarten whose roster in force at D (its latest on or before D) lists the child
 kindergartens as (
 
     select
@@ -233,6 +289,10 @@ kindergartens as (
         on
             open_flags.person_key = enrolments.person_key
             and open_flags.list_date >= enrolments.snapshot_date
+            and (
+                enrolments.next_snapshot_date is null
+                or open_flags.list_date < enrolments.next_snapshot_date
+            )
     qualify row_number() over (
         partition by open_flags.list_date, open_flags.person_key
         order by enrolments.snapshot_date desc, enrolments.kindergarten_code asc
@@ -245,6 +305,7 @@ responsible as (
     select
         open_flags.*,
         valid_contracts.team_code as responsible_team_code,
+        teams_at_date.team_name as responsible_team_name_at_date,
         kindergartens.kindergarten_code,
         case
             when valid_contracts.person_key is not null
@@ -279,21 +340,44 @@ final as (
         cast(responsible.person_key as varchar) as person_key,
         cast(responsible.flagged_check_key as varchar) as flagged_check_key,
         cast(responsible.flag_institution_code as varchar) as flag_institution_code,
+        cast(
+            coalesce(flag_institutions.institution_name, flag_latest_names.institution_name) as varchar
+        ) as flag_institution_name,
         cast(responsible.flag_date as date) as flag_date,
         cast(responsible.flag_reason as varchar) as flag_reason,
         cast(responsible.days_overdue as integer) as days_overdue,
         cast(responsible.responsible_team_code as varchar) as responsible_team_code,
+        cast(
+            coalesce(responsible.responsible_team_name_at_date, team_latest_names.team_name) as varchar
+        ) as responsible_team_name,
         cast(responsible.responsible_institution_code as varchar) as responsible_institution_code,
+        cast(
+            coalesce(institutions_at_date.institution_name, institution_latest_names.institution_name)
+            as varchar
+        ) as responsible_institution_name,
         cast(
             coalesce(institutions_at_date.district_code, responsible.residence_district_code) as varchar
         ) as responsible_district_code,
         cast(responsible.kindergarten_code as varchar) as kindergarten_code,
+        cast(kindergarten_names.kindergarten_name as varchar) as kindergarten_name,
         cast(previous_list.person_key is null as boolean) as is_new_on_list
     from responsible
     left join institutions_at_date
         on
             responsible.list_date = institutions_at_date.list_date
             and responsible.responsible_institution_code = institutions_at_date.institution_code
+    left join institution_latest_names
+        on responsible.responsible_institution_code = institution_latest_names.institution_code
+    left join institutions_at_date as flag_institutions
+        on
+            responsible.list_date = flag_institutions.list_date
+            and responsible.flag_institution_code = flag_institutions.institution_code
+    left join institution_latest_names as flag_latest_names
+        on responsible.flag_institution_code = flag_latest_names.institution_code
+    left join team_latest_names
+        on responsible.responsible_team_code = team_latest_names.team_code
+    left join kindergarten_names
+        on responsible.kindergarten_code = kindergarten_names.kindergarten_code
     left join open_flags as previous_list
         on
             responsible.previous_list_date = previous_list.list_date
