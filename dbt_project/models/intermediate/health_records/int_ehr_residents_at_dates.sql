@@ -1,12 +1,12 @@
 {#- One row per evaluation date D and person of the resident population at D
-    (docs/vision-chain.md: the residence spell holding D, 常住标志 1, born on
-    or before D, not dead on or before D), with the district of residence and
-    the expected institution and team (indicators.md, edge rules 23-24): the
-    valid contract at D (usable version in force, 签约状态 1, 生效日期 <= D <=
-    到期日期; ties: latest 生效日期, 签约日期, 签约编号), its team's
-    institution in the team registry as of D (inactive teams count), else the
-    contract's 签约机构代码; without a valid contract the active B/C
-    institution serving the person's street at D (smallest code), no team. -#}
+    (docs/vision-chain.md; taken from the shared int_residents_at_month_ends),
+    with the district of residence and the expected institution and team
+    (indicators.md, edge rules 23-24): the valid contract at D (usable
+    version in force, 签约状态 1, 生效日期 <= D <= 到期日期; ties: latest
+    生效日期, 签约日期, 签约编号), its team's institution in the team
+    registry as of D (inactive teams count), else the contract's 签约机构代码;
+    without a valid contract the active B/C institution serving the person's
+    street at D (smallest code), no team. -#}
 
 with
 
@@ -16,9 +16,9 @@ evaluation_dates as (
 
 ),
 
-residences as (
+residents_at_month_ends as (
 
-    select * from {{ ref('dim_resident_residences') }}
+    select * from {{ ref('int_residents_at_month_ends') }}
 
 ),
 
@@ -46,27 +46,17 @@ institutions as (
 
 ),
 
+-- the resident population at each evaluation date (shared: int_residents_at_month_ends)
 residents as (
 
     select
         evaluation_dates.as_of_date,
-        residences.person_key,
-        residences.street_code,
-        coalesce(residences.district_code, 'unknown') as district_code
+        residents_at_month_ends.person_key,
+        residents_at_month_ends.street_code,
+        residents_at_month_ends.district_code
     from evaluation_dates
-    inner join residences
-        on
-            evaluation_dates.as_of_date >= residences.valid_from
-            and (residences.valid_to is null or evaluation_dates.as_of_date < residences.valid_to)
-    where
-        residences.is_resident
-        and residences.birth_date <= evaluation_dates.as_of_date
-        and (residences.death_date is null or residences.death_date > evaluation_dates.as_of_date)
-    -- one residence per person and date, should two senders' snapshots both hold the person
-    qualify row_number() over (
-        partition by evaluation_dates.as_of_date, residences.person_key
-        order by residences.district_code, residences.street_code
-    ) = 1
+    inner join residents_at_month_ends
+        on evaluation_dates.as_of_date = residents_at_month_ends.as_of_date
 
 ),
 

@@ -14,9 +14,9 @@ periods as (
 
 ),
 
-residences as (
+residents as (
 
-    select * from {{ ref('dim_resident_residences') }}
+    select * from {{ ref('int_residents_at_month_ends') }}
 
 ),
 
@@ -31,23 +31,12 @@ population as (
 
     select
         periods.period_label,
-        residences.person_key,
-        coalesce(residences.district_code, 'unknown') as district_code,
-        {{ completed_years('residences.birth_date', 'periods.period_end') }} as age_years
+        residents.person_key,
+        residents.district_code,
+        {{ completed_years('residents.birth_date', 'periods.period_end') }} as age_years
     from periods
-    inner join residences
-        on
-            periods.period_end >= residences.valid_from
-            and (residences.valid_to is null or periods.period_end < residences.valid_to)
-    where
-        residences.is_resident
-        and residences.birth_date <= periods.period_end
-        and (residences.death_date is null or residences.death_date > periods.period_end)
-    -- one residence per person and date, should two senders' snapshots both hold the person
-    qualify row_number() over (
-        partition by periods.period_label, residences.person_key
-        order by residences.district_code, residences.street_code
-    ) = 1
+    inner join residents
+        on periods.period_end = residents.as_of_date
 
 ),
 

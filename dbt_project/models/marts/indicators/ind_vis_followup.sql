@@ -16,9 +16,9 @@ periods as (
 
 ),
 
-residences as (
+residents as (
 
-    select * from {{ ref('dim_resident_residences') }}
+    select * from {{ ref('int_residents_at_month_ends') }}
 
 ),
 
@@ -34,25 +34,16 @@ settings as (
 
 ),
 
+-- the resident population at each period end (docs/vision-chain.md)
 population as (
 
     select
         periods.period_label,
-        residences.person_key,
-        coalesce(residences.district_code, 'unknown') as district_code
+        residents.person_key,
+        residents.district_code
     from periods
-    inner join residences
-        on
-            periods.period_end >= residences.valid_from
-            and (residences.valid_to is null or periods.period_end < residences.valid_to)
-    where
-        residences.is_resident
-        and residences.birth_date <= periods.period_end
-        and (residences.death_date is null or residences.death_date > periods.period_end)
-    qualify row_number() over (
-        partition by periods.period_label, residences.person_key
-        order by residences.district_code, residences.street_code
-    ) = 1
+    inner join residents
+        on periods.period_end = residents.as_of_date
 
 ),
 

@@ -163,9 +163,45 @@ health_record_results as (
 
 final as (
 
-    select * from vision_results
-    union all by name
-    select * from health_record_results
+    select
+        indicator_code,
+        period_type,
+        period_label,
+        statistical_year,
+        period_start,
+        period_end,
+        level,
+        unit_code,
+        unit_name,
+        district_code,
+        numerator,
+        denominator,
+        rate,
+        target,
+        direction,
+        target_met,
+        period_basis
+    from vision_results
+    union all
+    select
+        indicator_code,
+        period_type,
+        period_label,
+        statistical_year,
+        period_start,
+        period_end,
+        level,
+        unit_code,
+        unit_name,
+        district_code,
+        numerator,
+        denominator,
+        rate,
+        target,
+        direction,
+        target_met,
+        period_basis
+    from health_record_results
 
 )
 

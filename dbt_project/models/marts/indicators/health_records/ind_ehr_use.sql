@@ -2,7 +2,7 @@
     (city, district, institution) and unit. Denominator: active records at the
     period's end D with a valid ID (edge rule 25; records of the dead and of
     non-residents included); numerator: those with a dynamic entry dated
-    D-364 … D: an ehr_service row (latest version, usable) for the record or
+    D-364 … D: a usable service (core.fct_ehr_services) for the record or
     its person, or an eye check of the person (core.fct_eye_checks). District:
     the managing institution's 所在区划代码 as of D; institution: the managing
     institution. -#}
@@ -23,8 +23,8 @@ records as (
 
 services as (
 
-    select * from {{ ref('stg_ehr_service__services') }}
-    where is_latest_version and is_usable and service_date is not null
+    select * from {{ ref('fct_ehr_services') }}
+    where is_usable and service_date is not null
 
 ),
 
@@ -45,10 +45,10 @@ active_records as (
 person_entries as (
 
     select
-        {{ person_key('id_number') }} as person_key,
+        person_key,
         service_date as entry_date
     from services
-    where id_number is not null
+    where person_key is not null
     union all
     select
         person_key,

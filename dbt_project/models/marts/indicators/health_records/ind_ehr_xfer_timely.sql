@@ -2,12 +2,11 @@
     (city, district, institution) and unit. Denominator: transfer requests as
     known at the period's end D (the version in force at D: requests first
     recorded after D do not exist, answers recorded after D are not known;
-    usable, valid ID) whose 申请日期 + 7 days falls in the period; numerator:
-    those answered (处理状态 1 or 2) with 处理日期 − 申请日期 <= 7 days (an
-    answer without 处理日期 is not timely). District: the 迁出机构's 所在区划代码
+    usable, valid ID) whose 申请日期 + N days falls in the period; numerator:
+    those answered (处理状态 1 or 2) with 处理日期 − 申请日期 <= N days (an
+    answer without 处理日期 is not timely); N = ehr_settings.xfer_reply_days
+    (7). District: the 迁出机构's 所在区划代码
     as of D; institution: the 迁出机构 (edge rule 27). -#}
-
-{%- set reply_days = 7 %}
 
 with
 
@@ -29,6 +28,12 @@ institutions as (
 
 ),
 
+settings as (
+
+    select * from {{ ref('ehr_settings') }}
+
+),
+
 requests_at_period_end as (
 
     select
@@ -39,10 +44,11 @@ requests_at_period_end as (
         coalesce(
             transfer_requests.status_code in ('1', '2')
             and transfer_requests.answered_date is not null
-            and transfer_requests.answered_date - transfer_requests.requested_date <= {{ reply_days }},
+            and transfer_requests.answered_date - transfer_requests.requested_date <= settings.xfer_reply_days,
             false
         ) as is_timely
     from periods
+    cross join settings
     inner join transfer_requests
         on
             periods.period_end >= transfer_requests.valid_from
@@ -50,7 +56,8 @@ requests_at_period_end as (
     where
         transfer_requests.is_usable
         and transfer_requests.person_key is not null
-        and transfer_requests.requested_date + {{ reply_days }} between periods.period_start and periods.period_end
+        and transfer_requests.requested_date + settings.xfer_reply_days
+        between periods.period_start and periods.period_end
 
 ),
 

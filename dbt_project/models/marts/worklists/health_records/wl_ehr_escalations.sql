@@ -2,10 +2,10 @@
     evaluation month end) and transfer request on the list, plus the requests
     resolved since the previous list (shown once). Listed: requests as known
     at D (version in force, usable) still open (处理状态 0) between
-    institutions of two districts (registry as of D) that are open more than
-    15 days (D − 申请日期 > 15) or flagged 协调转办. -#}
-
-{%- set escalation_days = 15 %}
+    institutions of two districts (registry as of D; `unknown` for an
+    institution missing from the registry at D, so such a request is listed
+    unless both are unknown) that are open more than N days (D − 申请日期 > N,
+    N = ehr_settings.escalation_open_days, 15) or flagged 协调转办. -#}
 {%- set columns = [
     'list_date', 'request_no', 'record_no', 'person_key', 'from_institution_code', 'from_district_code',
     'to_institution_code', 'to_district_code', 'age_days', 'is_escalated_flag'] %}
@@ -27,6 +27,12 @@ transfer_requests as (
 institutions as (
 
     select * from {{ ref('int_institutions_as_of') }}
+
+),
+
+settings as (
+
+    select * from {{ ref('ehr_settings') }}
 
 ),
 
@@ -85,23 +91,24 @@ listed as (
         open_requests.record_no,
         open_requests.person_key,
         open_requests.from_institution_code,
-        from_districts.district_code as from_district_code,
         open_requests.to_institution_code,
-        to_districts.district_code as to_district_code,
         open_requests.age_days,
-        open_requests.is_escalated as is_escalated_flag
+        open_requests.is_escalated as is_escalated_flag,
+        coalesce(from_districts.district_code, 'unknown') as from_district_code,
+        coalesce(to_districts.district_code, 'unknown') as to_district_code
     from open_requests
-    inner join institution_districts as from_districts
+    cross join settings
+    left join institution_districts as from_districts
         on
             open_requests.list_date = from_districts.list_date
             and open_requests.from_institution_code = from_districts.institution_code
-    inner join institution_districts as to_districts
+    left join institution_districts as to_districts
         on
             open_requests.list_date = to_districts.list_date
             and open_requests.to_institution_code = to_districts.institution_code
     where
-        from_districts.district_code <> to_districts.district_code
-        and (open_requests.age_days > {{ escalation_days }} or open_requests.is_escalated)
+        coalesce(from_districts.district_code, 'unknown') <> coalesce(to_districts.district_code, 'unknown')
+        and (open_requests.age_days > settings.escalation_open_days or open_requests.is_escalated)
 
 ),
 
