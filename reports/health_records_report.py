@@ -23,16 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import plotly.offline
 from markupsafe import Markup
 
 from reports import charts
 from reports.charts import FONT_STACK, RateCell
 from reports.chromium import to_pdf as to_pdf
+from reports.page import page_context, write_html
 from reports.suppression import (
-    MIN_DENOMINATOR_FOR_RATE,
     NOT_SHOWN,
-    SUPPRESSED_COUNT,
     format_count,
     is_missing,
 )
@@ -580,11 +578,7 @@ def render_health_records_report(
         "district_table": builder.district_table(),
         "worklists": builder.worklists(),
         "appendix": builder.appendix(),
-        "generated_at": (generated_at or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"),
-        "suppressed_count": SUPPRESSED_COUNT,
-        "min_denominator": MIN_DENOMINATOR_FOR_RATE,
-        "not_shown": NOT_SHOWN,
-        "plotly_js": Markup(plotly.offline.get_plotlyjs()),
+        **page_context(generated_at),
     }
     html = _environment().get_template("health_records_report.html.j2").render(**context)
     return month, html
@@ -598,12 +592,7 @@ def write_health_records_report(
 ) -> Path:
     """Write ``<out_dir>/health_records_report_<YYYY-MM>.html`` and return its path."""
     month, html = render_health_records_report(data, as_of, generated_at)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / month.file_name
-    tmp = path.with_suffix(".html.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(path)
+    path = write_html(out_dir, month.file_name, html)
     log.info("health-record report %s written: %s (%s bytes)", month.period_label, path, len(html))
     return path
 

@@ -34,6 +34,7 @@ from reports.ehr_worklist_export import export_ehr_worklists
 from reports.health_records_report import ReportMonth, render_health_records_report
 from reports.health_records_report import latest_list_date as latest_ehr_list_date
 from reports.indicator_export import export_indicator_csv
+from reports.page import write_html
 from reports.vision_report import ReportPeriod, render_vision_report, to_pdf
 from reports.warehouse import load_health_records_data, load_vision_data
 from reports.worklist_export import export_worklists, latest_list_date
@@ -101,12 +102,7 @@ def publish_vision(
     out = Path(out_dir)
     data = load_vision_data(warehouse_path)
     period, html = render_vision_report(data, as_of, generated_at)
-    report_dir = out / "reports"
-    report_dir.mkdir(parents=True, exist_ok=True)
-    report = report_dir / period.file_name
-    tmp = report.with_suffix(".html.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(report)
+    report = write_html(out / "reports", period.file_name, html)
     log.info("vision report written: %s", report)
 
     csv = export_indicator_csv(
@@ -176,12 +172,7 @@ def publish_health_records(
     out = Path(out_dir)
     data = load_health_records_data(warehouse_path)
     month, html = render_health_records_report(data, as_of, generated_at)
-    report_dir = out / "reports"
-    report_dir.mkdir(parents=True, exist_ok=True)
-    report = report_dir / month.file_name
-    tmp = report.with_suffix(".html.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(report)
+    report = write_html(out / "reports", month.file_name, html)
     log.info("health-record report written: %s", report)
 
     list_date = latest_ehr_list_date(data, month.period_end)

@@ -19,16 +19,14 @@ from typing import Any
 
 import jinja2
 import pandas as pd
-import plotly.offline
 from markupsafe import Markup
 
 from reports import charts
 from reports.charts import FONT_STACK, RateCell
 from reports.chromium import to_pdf as to_pdf
+from reports.page import page_context, write_html
 from reports.suppression import (
-    MIN_DENOMINATOR_FOR_RATE,
     NOT_SHOWN,
-    SUPPRESSED_COUNT,
     format_count,
     is_missing,
 )
@@ -601,11 +599,7 @@ def render_vision_report(
         "district_table": builder.district_table(),
         "actions": builder.actions(),
         "appendix": builder.appendix(),
-        "generated_at": (generated_at or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"),
-        "suppressed_count": SUPPRESSED_COUNT,
-        "min_denominator": MIN_DENOMINATOR_FOR_RATE,
-        "not_shown": NOT_SHOWN,
-        "plotly_js": Markup(plotly.offline.get_plotlyjs()),
+        **page_context(generated_at),
     }
     html = _environment().get_template("vision_report.html.j2").render(**context)
     return period, html
@@ -619,12 +613,7 @@ def write_vision_report(
 ) -> Path:
     """Write ``<out_dir>/vision_report_<year>_<period>.html`` and return its path."""
     period, html = render_vision_report(data, as_of, generated_at)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / period.file_name
-    tmp = path.with_suffix(".html.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(path)
+    path = write_html(out_dir, period.file_name, html)
     log.info("vision report %s written: %s (%s bytes)", period.period_label, path, len(html))
     return path
 
