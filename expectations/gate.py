@@ -64,6 +64,9 @@ class BatchForGate:
     data_rows: int  # rows parsed (malformed lines already excluded)
     # data rows of the sender's previous accepted snapshot (feeds with guard_small_snapshot)
     previous_snapshot_rows: int | None
+    # the batch's profile when ingest made it while landing (profile.profile_table), else
+    # the gate profiles the landing file
+    profile: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -249,16 +252,20 @@ def _profiles(feed: Feed, batches: Sequence[BatchForGate]) -> pd.DataFrame:
     for b in batches:
         if not b.landing_path.is_file() and not _contract_refused(b):
             raise FileNotFoundError(f"{b.file_name}: landing batch {b.landing_path} not found")
+    made = [b for b in present if b.profile is not None]
+    to_profile = [b for b in present if b.profile is None]
     found = pd.concat(
-        [profile_batches(feed, [b.landing_path for b in chunk]) for chunk in _chunks(present)]
+        [profile_batches(feed, [b.landing_path for b in chunk]) for chunk in _chunks(to_profile)]
         or [profile_batches(feed, [])]
     )
-    found.index = pd.Index([b.batch_id for b in present])
+    if made:
+        found = pd.concat([found, pd.DataFrame([b.profile for b in made], columns=found.columns)])
+    found.index = pd.Index([b.batch_id for b in (*to_profile, *made)])
     rows = []
     for b in batches:
         if b.batch_id in found.index:
             row = {str(k): v for k, v in found.loc[b.batch_id].items()}
-            if row["batch_id"] is not None and row["batch_id"] != b.batch_id:
+            if pd.notna(row["batch_id"]) and row["batch_id"] != b.batch_id:
                 raise GateError(
                     f"{b.file_name}: landing file holds batch {row['batch_id']}, not {b.batch_id}"
                 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -27,6 +28,7 @@ from .values import blank_sql
 
 FIRST_ROWS = 3  # bad row numbers kept per rule for the steward's message
 MEMORY_LIMIT = "2GB"
+READING_THREADS = 2
 # Many small files: computing and aggregating straight from the scan costs ~1 ms a file in
 # per-chunk overhead (7,000 files: 10 s), so their rows are copied to a temp table first
 # and processed in full vectors (7,000 files: 4 s in all).  Few large files stream: a copy
@@ -188,39 +190,72 @@ def _profile_sql(
     )
 
 
-def _with_readings(
-    con: duckdb.DuckDBPyConnection, feed: Feed, source: str
-) -> tuple[pa.Table, frozenset[str]]:
-    """The rows of ``source`` as Arrow, plus the ID, date and 更新时间 readings of the columns
-    the rules and the key read, computed in numpy (vectorized.py)."""
-    table = con.sql(f"SELECT * FROM {source}").to_arrow_table()
+def _with_readings(feed: Feed, table: pa.Table) -> tuple[pa.Table, frozenset[str]]:
+    """``table`` plus the ID, date and 更新时间 readings of the columns the rules and the key
+    read, computed in numpy (vectorized.py)."""
     wanted = rule_columns(feed) | {c for c in (*feed.key, feed.version_column) if c}
     readings = {"id": vectorized.normalized_ids, "date": vectorized.dates}
     readings["datetime"] = vectorized.datetimes
+    columns = [c for c in feed.columns if c.name in wanted and c.kind in PRECOMPUTABLE]
+    # numpy releases the GIL in its loops: the columns are read in two threads
+    with ThreadPoolExecutor(READING_THREADS) as pool:
+        read = list(pool.map(lambda c: readings[c.kind](table.column(c.name)), columns))
     added = []
-    for column in feed.columns:
-        if column.name in wanted and column.kind in PRECOMPUTABLE:
-            name = derived(PRECOMPUTABLE[column.kind], column.name)
-            table = table.append_column(name, readings[column.kind](table.column(column.name)))
-            added.append(name)
+    for column, values in zip(columns, read, strict=True):
+        name = derived(PRECOMPUTABLE[column.kind], column.name)
+        table = table.append_column(name, values)
+        added.append(name)
     return table, frozenset(added)
 
 
 def _run(con: duckdb.DuckDBPyConnection, feed: Feed, source: str, many: bool) -> pd.DataFrame:
     if not many:  # few (large) files: the costly readings in numpy, the rest in DuckDB
-        table, precomputed = _with_readings(con, feed, source)
-        con.register("__landing_rows", table)
-        try:
-            flags, aggregate = _profile_sql(feed, "__landing_rows", precomputed)
-            return con.execute(f"WITH flags AS ({flags}), {aggregate}").df()
-        finally:
-            con.unregister("__landing_rows")
+        return _run_arrow(con, feed, con.sql(f"SELECT * FROM {source}").to_arrow_table())
     con.execute(f"CREATE OR REPLACE TEMP TABLE __landing AS SELECT * FROM {source}")
     try:
         flags, aggregate = _profile_sql(feed, "__landing")
         return con.execute(f"WITH flags AS ({flags}), {aggregate}").df()
     finally:
         con.execute("DROP TABLE __landing")
+
+
+def _run_arrow(con: duckdb.DuckDBPyConnection, feed: Feed, rows: pa.Table) -> pd.DataFrame:
+    table, precomputed = _with_readings(feed, rows)
+    con.register("__landing_rows", table)
+    try:
+        flags, aggregate = _profile_sql(feed, "__landing_rows", precomputed)
+        return con.execute(f"WITH flags AS ({flags}), {aggregate}").df()
+    finally:
+        con.unregister("__landing_rows")
+
+
+def profile_table(feed: str | Feed, table: pa.Table, landing_path: Path | str) -> pd.DataFrame:
+    """The profile of one landing batch still in memory, as ``profile_batches`` would give
+    for its Parquet file at ``landing_path`` (one row).
+
+    Ingest calls this for a large file right after parsing it, while the Parquet is being
+    written, so a 9-million-row snapshot is not read back from disk to be profiled."""
+    feed = resolve_feed(feed)
+    n = table.num_rows
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {
+        "file_index": pa.repeat(pa.scalar(0, pa.int64()), n) if n else pa.array([], pa.int64())
+    }
+    for name in (*_LINEAGE_USED, *feed.names):
+        if name not in table.column_names:
+            raise ValueError(f"landing batch lacks column {name!r}")
+        column = table.column(name)
+        if pa.types.is_dictionary(column.type):  # lineage text: one value per batch
+            column = column.cast(column.type.value_type)
+        columns[name] = column
+    frame = pd.DataFrame({"landing_path": [str(Path(landing_path))]})
+    if n:
+        con = connect()
+        try:
+            profile = _run_arrow(con, feed, pa.table(columns))
+        finally:
+            con.close()
+        frame = frame.join(profile.set_index("file_index"))
+    return _tidy(feed, frame)
 
 
 def profile_batches(

@@ -7,12 +7,15 @@ import datetime as dt
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
+import pyarrow.parquet as pq
 import pytest
 
 from expectations.gate import BatchForGate, Gate, GateDecision, GateError, _outcome
+from expectations.profile import profile_table
 from expectations.testing import batch_id, file_name, landing_table, make_id, write_landing
 from ingest.contract import FEEDS
 
@@ -227,6 +230,27 @@ def test_profiling_in_chunks_decides_the_same(
     again = gate.check("eye_check", batches)
     assert [(d.status, d.message, d.rule_counts, d.rows_warned) for d in again] == [
         (d.status, d.message, d.rule_counts, d.rows_warned) for d in decisions
+    ]
+
+
+def test_profiles_made_while_landing_decide_the_same(
+    gate: Gate,
+    eye_decisions: tuple[list[BatchForGate], list[GateDecision]],
+) -> None:
+    """Ingest profiles large files from the parsed table and hands the profile over; the
+    gate then skips its own query for them (mixed here: every other batch)."""
+    batches, decisions = eye_decisions
+    handed = []
+    for i, b in enumerate(batches):
+        if i % 2 == 0 and b.landing_path.is_file():
+            table = pq.read_table(b.landing_path)
+            row = profile_table("eye_check", table, b.landing_path).iloc[0]
+            b = replace(b, profile={str(k): v for k, v in row.items()})
+        handed.append(b)
+    assert sum(b.profile is not None for b in handed) >= 6
+    again = gate.check("eye_check", handed)
+    assert [(d.batch_id, d.status, d.message, d.rule_counts, d.rows_warned) for d in again] == [
+        (d.batch_id, d.status, d.message, d.rule_counts, d.rows_warned) for d in decisions
     ]
 
 

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from expectations.profile import MANY_FILES, profile_batches
+from expectations.profile import MANY_FILES, profile_batches, profile_table
 from expectations.testing import landing_table, make_id, write_landing
 
 KID = make_id("320302", dt.date(2021, 5, 6), 11)  # 男, born 2021-05-06
@@ -152,3 +152,23 @@ def test_a_file_with_two_batches_is_refused(tmp_path: Path) -> None:
 def test_missing_landing_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         profile_batches("team", [tmp_path / "nowhere.parquet"])
+
+
+def test_a_batch_in_memory_profiles_as_its_parquet_file(tmp_path: Path) -> None:
+    """Ingest profiles large files from the parsed table (no re-read): same answers."""
+    cols = eye_columns(40)
+    for r in (2, 5, 7, 11, 30):
+        cols["result_code"][r - 1] = "3"
+    cols["check_date"][4] = "2026-02-30"
+    cols["child_id_number"][8] = KID[:-1] + "0"
+    cols["sex_code"][9] = "2"
+    cols["check_no"][20] = "A1"  # repeats row 1's key and version
+    cols["check_no"][21] = ""
+    table = landing_table("eye_check", cols, batch="b1")
+    path = write_landing(tmp_path / "a.parquet", table)
+    from_file = profile_batches("eye_check", [path]).iloc[0].to_dict()
+    in_memory = profile_table("eye_check", table, path).iloc[0].to_dict()
+    assert in_memory == from_file
+    assert in_memory["rows_flagged"] == 6  # rows 2, 5, 7, 11, 30 (code), 22 (blank key)
+    assert in_memory["first_duplicate_rows"] == [1, 21]
+    assert in_memory["rows_warned"] == 2  # rows 9, 10

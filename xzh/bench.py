@@ -155,7 +155,7 @@ def _run_child(inbox: Path, data: Path, feed: str) -> dict[str, float]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def bench_feeds(scale: float) -> None:
+def bench_feeds(scale: float, feeds: tuple[str, ...] = LOAD_ORDER) -> None:
     city = _city(scale)
     inbox = city / "inbox"
     print(f"ingest + gate at scale {scale:g} ({inbox})")
@@ -163,7 +163,7 @@ def bench_feeds(scale: float) -> None:
         f"{'feed':<13}{'files':>8}{'rows':>12}{'s':>8}{'rows/s':>11}{'peak MB':>9}"
         f"{'floor rows/s':>14}{'ratio':>7}"
     )
-    for feed in LOAD_ORDER:
+    for feed in feeds:
         data = Path(tempfile.mkdtemp(prefix="xzh-bench-"))
         try:
             got = _run_child(inbox, data, feed)
@@ -189,10 +189,15 @@ def bench_population_scale_1() -> None:
     finally:
         shutil.rmtree(data, ignore_errors=True)
     per_file = got["seconds"] / max(got["files"], 1)
+    rate = got["rows"] / got["seconds"]
+    base = floor(city / "inbox", "population")
+    assert base is not None
+    floor_rate = base["rows"] / base["seconds"]
     print(
         f"population at scale 1: {got['files']} snapshots, {got['rows']:,} rows, "
         f"{got['seconds']:.1f} s ({per_file:.1f} s per snapshot), "
-        f"{got['rows'] / got['seconds']:,.0f} rows/s, peak {got['peak_mb']:,.0f} MB"
+        f"{rate:,.0f} rows/s, peak {got['peak_mb']:,.0f} MB; floor {base['seconds']:.1f} s "
+        f"({floor_rate:,.0f} rows/s), ratio {floor_rate / rate:.1f}x"
     )
 
 
@@ -202,8 +207,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="xzh bench", description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--population-scale-1", action="store_true")
+    parser.add_argument(
+        "--feed", action="append", choices=LOAD_ORDER, help="only these feeds (repeatable)"
+    )
     args = parser.parse_args(argv)
-    bench_feeds(args.scale)
+    bench_feeds(args.scale, tuple(args.feed or LOAD_ORDER))
     if args.population_scale_1:
         bench_population_scale_1()
 

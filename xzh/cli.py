@@ -6,7 +6,7 @@ xzh build   [--data DIR] [--select SELECTOR]
 xzh ledger  [--data DIR] [--problems N] [--csv FILE]
 xzh report  [--data DIR] [--as-of YYYY-MM-DD] [--pdf]   the vision report, indicator CSV, 干预清单
 xzh export-indicators --out FILE [--data DIR]          every indicator result as CSV
-xzh bench   [--scale 0.1] [--population-scale-1]
+xzh bench   [--scale 0.1] [--feed F ...] [--population-scale-1]
 """
 
 from __future__ import annotations

@@ -417,21 +417,16 @@ class HealthRecordTruth:
 
 # ---------------------------------------------------------------------------- helpers
 def _rate_rows(
-    frame: pd.DataFrame, code: str, num: str, den: str, district: str = "district"
+    frame: pd.DataFrame, code: str, num: str, den: str, levels: tuple[str, ...] = ("district",)
 ) -> pd.DataFrame:
-    """City + district rows (rule 29: codes outside the ten counties keep their own code)."""
-    g = frame.groupby(district, dropna=False)[[num, den]].sum()
+    """The city row, then one row per unit of each level; ``frame`` has a column named like
+    each level holding the item's unit there (district, institution or team code).
+
+    Districts keep any code, null included (rule 29: codes outside the ten counties keep
+    their own code); institutions and teams are the units seen, and an item without one
+    (a record with no 责任团队) counts in no unit of that level.
+    """
     rows = [
-        {
-            "indicator_code": code,
-            "level": "district",
-            "unit_code": str(u),
-            "numerator": int(n),
-            "denominator": int(d),
-        }
-        for u, (n, d) in g.iterrows()
-    ]
-    rows.append(
         {
             "indicator_code": code,
             "level": "city",
@@ -439,7 +434,19 @@ def _rate_rows(
             "numerator": int(frame[num].sum()),
             "denominator": int(frame[den].sum()),
         }
-    )
+    ]
+    for level in levels:
+        g = frame.groupby(level, dropna=level != "district")[[num, den]].sum()
+        rows += [
+            {
+                "indicator_code": code,
+                "level": level,
+                "unit_code": str(u),
+                "numerator": int(n),
+                "denominator": int(d),
+            }
+            for u, (n, d) in g.iterrows()
+        ]
     return pd.DataFrame(rows)
 
 
@@ -501,16 +508,31 @@ def _placement(t: HealthRecordTruth, day: dt.date) -> pd.DataFrame:
 
 
 def ehr_placed(t: HealthRecordTruth, day: dt.date) -> pd.DataFrame:
-    """EHR_PLACED: active records of residents, by the resident's district (rule 26)."""
+    """EHR_PLACED: active records of residents, by the resident's district (rule 26), and by
+    the institution and team that hold the record at D.
+
+    indicators.md states no institution or team level for EHR_PLACED; the holder is the one
+    docs/health-records-chain.md names ("per managing institution and team"): a record held
+    in the wrong place counts against whoever holds it, not the expected institution.
+    """
     a = _placement(t, day)
-    f = pd.DataFrame({"district": a["res_district"], "den": 1, "num": a["placed"].astype(int)})
-    return _rate_rows(f, "EHR_PLACED", "num", "den")
+    f = pd.DataFrame(
+        {
+            "district": a["res_district"],
+            "institution": a["inst"],  # 管理机构 of the version as of D, not the expected one
+            "team": a["team"],  # 责任团队 of that version; none → in no team's row
+            "den": 1,
+            "num": a["placed"].astype(int),
+        }
+    )
+    return _rate_rows(f, "EHR_PLACED", "num", "den", ("district", "institution", "team"))
 
 
 def ehr_use(t: HealthRecordTruth, day: dt.date) -> pd.DataFrame:
     """EHR_USE: active records at D (dead and non-residents included, invalid IDs not) with
     an ehr_service row for the record or its person, or an eye_check of the person, dated
-    D−364 … D; district = the managing institution's 所在区划代码 (rule 25)."""
+    D−364 … D; district = the managing institution's 所在区划代码 (rule 25); institution =
+    the managing institution."""
     D = _d(day)
     lo = D - np.timedelta64(USE_WINDOW_DAYS - 1, "D")
     act = t.records_at(day)
@@ -524,20 +546,39 @@ def ehr_use(t: HealthRecordTruth, day: dt.date) -> pd.DataFrame:
         | act["person_key"].isin(s["person_key"].dropna())
         | act["person_key"].isin(e["person_key"])
     )
-    f = pd.DataFrame({"district": act["district"], "den": 1, "num": used.astype(int)})
-    return _rate_rows(f, "EHR_USE", "num", "den")
+    # indicators.md: "by managing institution (and its district)": the 管理机构 of the
+    # record's version as of D, whoever the person's expected institution is
+    f = pd.DataFrame(
+        {
+            "district": act["district"],
+            "institution": act["inst"],
+            "den": 1,
+            "num": used.astype(int),
+        }
+    )
+    return _rate_rows(f, "EHR_USE", "num", "den", ("district", "institution"))
 
 
 def ehr_xfer_timely(t: HealthRecordTruth, start: dt.date, end: dt.date) -> pd.DataFrame:
     """EHR_XFER_TIMELY: requests with 申请日期 + 7 in the period, known at its end, valid ID;
-    timely when answered (1/2) with 处理日期 − 申请日期 ≤ 7 (rule 27); district = 迁出机构's."""
+    timely when answered (1/2) with 处理日期 − 申请日期 ≤ 7 (rule 27); district and
+    institution = the 迁出机构 (its district from the registry)."""
     r = t.transfers_at(end)
     due = r["apply"] + np.timedelta64(TIMELY_DAYS, "D")
     r = r[(due >= _d(start)) & (due <= _d(end)) & ~r["bad_id"]]
     answered = r["status"].isin([1, 2]) & r["reply"].notna()
     timely = answered & ((r["reply"] - r["apply"]) <= np.timedelta64(TIMELY_DAYS, "D"))
-    f = pd.DataFrame({"district": r["out_district"], "den": 1, "num": timely.astype(int)})
-    return _rate_rows(f, "EHR_XFER_TIMELY", "num", "den")
+    # indicators.md "by 迁出机构" (rule 27): the institution asked to give the record up,
+    # which is the one that has to answer in time
+    f = pd.DataFrame(
+        {
+            "district": r["out_district"],
+            "institution": r["out_inst"],
+            "den": 1,
+            "num": timely.astype(int),
+        }
+    )
+    return _rate_rows(f, "EHR_XFER_TIMELY", "num", "den", ("district", "institution"))
 
 
 STOCK_INDICATORS = {
@@ -549,7 +590,9 @@ STOCK_INDICATORS = {
 
 
 def indicators(t: HealthRecordTruth, period_type: str, end: dt.date) -> pd.DataFrame:
-    """All five indicators for the calendar period of ``period_type`` ending on ``end``."""
+    """All five indicators for the calendar period of ``period_type`` ending on ``end``, at
+    every level they are published at (city, district; institution for EHR_USE,
+    EHR_PLACED and EHR_XFER_TIMELY; team for EHR_PLACED)."""
     frames = [f(t, end) for f in STOCK_INDICATORS.values()]
     frames.append(ehr_xfer_timely(t, period_start(period_type, end), end))
     out = pd.concat(frames, ignore_index=True)
