@@ -46,7 +46,7 @@ def expected(oracle):
 
     def at(end: dt.date) -> pd.DataFrame:
         if end not in cache:
-            frames = [hr.indicators(oracle, period_type, end) for period_type in _periods(end)]
+            frames = [hr.indicators(oracle, kind, end) for kind in hr.period_types(end)]
             cache[end] = pd.concat(frames, ignore_index=True)
         return cache[end]
 
@@ -79,15 +79,6 @@ def _warehouse_indicators(
     return w
 
 
-def _periods(end: dt.date) -> list[str]:
-    types = ["month"]
-    if end.month % 3 == 0:
-        types.append("quarter")
-    if end.month == 12:
-        types.append("year")
-    return types
-
-
 def _diff(oracle: pd.DataFrame, warehouse: pd.DataFrame) -> pd.DataFrame:
     m = oracle.merge(warehouse, on=KEY, how="outer", suffixes=("_oracle", "_wh"), indicator=True)
     m["_merge"] = m["_merge"].cat.rename_categories(
@@ -110,7 +101,8 @@ def test_ehr_indicators_match_truth(expected, warehouse, end, level):
     # every level has rows to compare (team: EHR_PLACED only), so a level cannot pass empty
     assert not o.empty, f"the oracle has no {level} rows at {end}"
     w = _warehouse_indicators(warehouse, (level,))
-    w = w[w["period_label"].isin(set(o["period_label"])) & w["period_type"].isin(_periods(end))]
+    kinds = hr.period_types(end)
+    w = w[w["period_label"].isin(set(o["period_label"])) & w["period_type"].isin(kinds)]
     # a unit with nothing to count may be absent on either side: 0/0 on both is equal; a unit
     # the other side attributes items to (a wrong institution or team) is a difference
     diff = _diff(o, w)

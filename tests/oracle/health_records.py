@@ -581,6 +581,16 @@ def ehr_xfer_timely(t: HealthRecordTruth, start: dt.date, end: dt.date) -> pd.Da
     return _rate_rows(f, "EHR_XFER_TIMELY", "num", "den", ("district", "institution"))
 
 
+def period_types(day: dt.date) -> list[str]:
+    """The calendar periods evaluated at ``day`` (docs/health-records-chain.md)."""
+    types = ["month"]
+    if day.month % 3 == 0:
+        types.append("quarter")
+    if day.month == 12:
+        types.append("year")
+    return types
+
+
 STOCK_INDICATORS = {
     "EHR_COV": ehr_cov,
     "EHR_USE": ehr_use,

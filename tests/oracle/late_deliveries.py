@@ -80,19 +80,9 @@ def known_by(root: Path, first: set[str]) -> hr.HealthRecordTruth:
     return hr.HealthRecordTruth(root, _cache={"deliveries": deliveries})
 
 
-def period_types(day: dt.date) -> list[str]:
-    """The calendar periods evaluated at ``day`` (docs/health-records-chain.md)."""
-    types = ["month"]
-    if day.month % 3 == 0:
-        types.append("quarter")
-    if day.month == 12:
-        types.append("year")
-    return types
-
-
 def figures_at(t: hr.HealthRecordTruth, day: dt.date) -> pd.DataFrame:
     """Every EHR_* figure of every calendar period ending on ``day``, every level."""
-    frames = [hr.indicators(t, p, day) for p in period_types(day)]
+    frames = [hr.indicators(t, p, day) for p in hr.period_types(day)]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -123,7 +113,7 @@ def items_at(t: hr.HealthRecordTruth, day: dt.date) -> pd.DataFrame:
     """Every item each EHR_* figure at D counts, with its units and numerator flag: the
     rules of tests/oracle/health_records.py kept per item (``aggregate`` gives back its
     figures, which the test checks)."""
-    types = period_types(day)
+    types = hr.period_types(day)
     res, act = hr._resident_active(t, day)
     person = res.assign(person_key=res["person_key"].astype(str))
     cov = pd.DataFrame(
