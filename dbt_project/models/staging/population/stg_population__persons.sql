@@ -57,15 +57,75 @@ snapshot_dates as (
 
 ),
 
+keyed as (
+
+    -- The latest version per (snapshot, ID) without a window over whole rows: at scale 1
+    -- (126 M rows a year) that window carried every column through its sort and spilled
+    -- over 40 GB under an 8 GB cap. Keys are counted by their hash (8 bytes a row); only
+    -- rows of a repeated hash are ranked, by the real key (a collision adds candidates,
+    -- never a wrong pair), and the rows that lose are the older versions. Same ranking as
+    -- latest_version_flag (docs/benchmarks.md: 2 snapshots, 3 GB cap: spill 9.3 -> 3.4 GB).
+    select
+        _batch_id,
+        _row_number,
+        snapshot_scope,
+        snapshot_date,
+        id_number,
+        updated_at,
+        _business_date,
+        _seq,
+        _file_path,
+        hash(snapshot_scope, snapshot_date, id_number) as key_hash
+    from typed
+    where
+        snapshot_scope is not null
+        and snapshot_date is not null
+        and id_number is not null
+        and updated_at is not null
+
+),
+
+repeated_keys as (
+
+    select key_hash
+    from keyed
+    group by key_hash
+    having count(*) > 1
+
+),
+
+older_versions as (
+
+    select
+        _batch_id,
+        _row_number
+    from keyed
+    where key_hash in (select repeated_keys.key_hash from repeated_keys)
+    qualify row_number() over (
+        partition by snapshot_scope, snapshot_date, id_number
+        order by updated_at desc, _business_date desc, _seq desc, _file_path desc, _row_number desc
+    ) > 1
+
+),
+
 flagged as (
 
     select
         typed.*,
         snapshot_dates.next_snapshot_date,
         {{ row_reasons('population') }},
-        {{ latest_version_flag(['typed.snapshot_scope', 'typed.snapshot_date', 'id_number'], 'updated_at') }}
-            as is_latest_version
+        (
+            typed.snapshot_scope is not null
+            and typed.snapshot_date is not null
+            and typed.id_number is not null
+            and typed.updated_at is not null
+            and older_versions._row_number is null
+        ) as is_latest_version
     from typed
+    left join older_versions
+        on
+            typed._batch_id = older_versions._batch_id
+            and typed._row_number = older_versions._row_number
     inner join snapshot_dates
         on
             typed.snapshot_scope = snapshot_dates.snapshot_scope
