@@ -2,13 +2,16 @@
 
 with
 
-source as (
+source as not materialized (
 
+    -- source, cleaned and typed are inlined, never materialized: several CTEs read them,
+    -- and DuckDB would otherwise keep every wide row (126 M a year at scale 1) and spill
+    -- them: 38 GB in 4.5 min under the 8 GB cap; two snapshots: 3.4 GB -> none, 97 -> 82 s
     select * from {{ source('raw', 'population') }}
 
 ),
 
-cleaned as (
+cleaned as not materialized (
 
     select
         {{- cleaned_contract_columns('population') }}
@@ -16,7 +19,7 @@ cleaned as (
 
 ),
 
-typed as (
+typed as not materialized (
 
     select
         *,
@@ -59,12 +62,12 @@ snapshot_dates as (
 
 keyed as (
 
-    -- The latest version per (snapshot, ID) without a window over whole rows: at scale 1
-    -- (126 M rows a year) that window carried every column through its sort and spilled
-    -- over 40 GB under an 8 GB cap. Keys are counted by their hash (8 bytes a row); only
-    -- rows of a repeated hash are ranked, by the real key (a collision adds candidates,
-    -- never a wrong pair), and the rows that lose are the older versions. Same ranking as
-    -- latest_version_flag (docs/benchmarks.md: 2 snapshots, 3 GB cap: spill 9.3 -> 3.4 GB).
+    -- The latest version per (snapshot, ID) without a window over whole rows (126 M rows
+    -- a year at scale 1): keys are counted by their hash (8 bytes a row); only rows of a
+    -- repeated hash are ranked, by the real key (a collision adds candidates, never a
+    -- wrong pair), and the rows that lose are the older versions. Same ranking as
+    -- latest_version_flag; on two scale-1 snapshots under a 3 GB cap it spills 3.4 GB
+    -- instead of 9.3 (docs/benchmarks.md).
     select
         _batch_id,
         _row_number,
