@@ -50,11 +50,7 @@ rated as (
         named.*,
         registry.target,
         registry.direction,
-        -- percent, 2 decimals, halves up, in integer arithmetic (as indicator_results)
-        case
-            when named.denominator > 0
-                then ((named.numerator * 20000 + named.denominator) // (2 * named.denominator)) * 0.01
-        end as rate
+        {{ rate_percent('named.numerator', 'named.denominator') }} as rate
     from named
     inner join {{ ref('indicator_registry') }} as registry
         on registry.indicator_code = '{{ indicator_code }}'
@@ -79,13 +75,8 @@ final as (
         cast(rated.rate as decimal(5, 2)) as rate,
         cast(rated.target as decimal(5, 2)) as target,
         cast(rated.direction as varchar) as direction,
-        cast(
-            case
-                when rated.target is null or rated.rate is null then null
-                when rated.direction = 'lower_is_better' then rated.rate <= rated.target
-                else rated.rate >= rated.target
-            end as boolean
-        ) as target_met,
+        cast({{ target_met('rated.rate', 'rated.target', 'rated.direction') }} as boolean)
+            as target_met,
         cast(periods.period_basis as varchar) as period_basis
     from rated
     inner join periods

@@ -114,11 +114,7 @@ rated as (
         named.*,
         registry.target,
         registry.direction,
-        -- percent, 2 decimals, halves up, in integer arithmetic
-        case
-            when named.denominator > 0
-                then ((named.numerator * 20000 + named.denominator) // (2 * named.denominator)) * 0.01
-        end as rate
+        {{ rate_percent('named.numerator', 'named.denominator') }} as rate
     from named
     inner join registry
         on named.indicator_code = registry.indicator_code
@@ -143,13 +139,7 @@ vision_results as (
         cast(rate as decimal(5, 2)) as rate,
         cast(target as decimal(5, 2)) as target,  -- noqa: RF04
         cast(direction as varchar) as direction,
-        cast(
-            case
-                when target is null or rate is null then null
-                when direction = 'lower_is_better' then rate <= target
-                else rate >= target
-            end as boolean
-        ) as target_met,
+        cast({{ target_met('rate', 'target', 'direction') }} as boolean) as target_met,
         cast('statistical_year' as varchar) as period_basis
     from rated
 

@@ -39,11 +39,7 @@ rated as (
                         else coalesce(districts.label, counts.unit_code)
                     end
         end as unit_name,
-        -- percent, 2 decimals, halves up, in integer arithmetic
-        case
-            when counts.denominator > 0
-                then ((counts.numerator * 20000 + counts.denominator) // (2 * counts.denominator)) * 0.01
-        end as rate
+        {{ rate_percent('counts.numerator', 'counts.denominator') }} as rate
     from counts
     inner join registry
         on counts.indicator_code = registry.indicator_code
@@ -71,13 +67,7 @@ final as (
         cast(rate as decimal(5, 2)) as rate,
         cast(target as decimal(5, 2)) as target,  -- noqa: RF04
         cast(direction as varchar) as direction,
-        cast(
-            case
-                when target is null or rate is null then null
-                when direction = 'lower_is_better' then rate <= target
-                else rate >= target
-            end as boolean
-        ) as target_met
+        cast({{ target_met('rate', 'target', 'direction') }} as boolean) as target_met
     from rated
 
 )
