@@ -26,15 +26,21 @@ import pandas as pd
 from markupsafe import Markup
 
 from reports import charts
-from reports.charts import FONT_STACK, RateCell
+from reports.charts import RateCell
 from reports.chromium import to_pdf as to_pdf
-from reports.page import page_context, write_html
+from reports.page import (
+    Footnotes,
+    number_or_none,
+    page_context,
+    rate_cell,
+    template_environment,
+    write_html,
+)
 from reports.suppression import (
     NOT_SHOWN,
     format_count,
     is_missing,
 )
-from reports.vision_report import _cell, _environment, _Footnotes, _value
 from reports.warehouse import HealthRecordsData, NothingToPublish
 
 log = logging.getLogger(__name__)
@@ -180,7 +186,7 @@ class _Builder:
             & (results["indicator_code"].isin(EHR_INDICATORS))
         ]
         self.registry = {str(row["indicator_code"]): row for _, row in data.registry.iterrows()}
-        self.notes = _Footnotes()
+        self.notes = Footnotes()
         self.district_names = district_names(results)
         present = set(self.current.loc[self.current["level"] == "district", "unit_code"])
         self.districts = sorted(
@@ -199,7 +205,7 @@ class _Builder:
         if not rows.empty:
             return float(rows.iloc[0])
         row = self.registry.get(code)
-        return None if row is None else _value(row["target"])
+        return None if row is None else number_or_none(row["target"])
 
     def row(self, code: str, level: str, unit: str) -> pd.Series | None:
         rows = self.current[
@@ -227,7 +233,7 @@ class _Builder:
         for district in self.districts:
             row = self.row(code, "district", district)
             if row is not None:
-                cells.append(_cell(row, self.district_label(district)))
+                cells.append(rate_cell(row, self.district_label(district)))
         return cells
 
     def units(self) -> list[tuple[str, str, str]]:
@@ -241,7 +247,7 @@ class _Builder:
             {
                 "code": code,
                 "name": self.name(code),
-                "cell": _cell(self.row(code, "city", CITY_CODE), "全市"),
+                "cell": rate_cell(self.row(code, "city", CITY_CODE), "全市"),
                 "target": self.target(code),
             }
             for code in EHR_INDICATORS
@@ -252,7 +258,7 @@ class _Builder:
         districts that miss it (withheld rates are not judged)."""
         points = []
         for code in EHR_INDICATORS:
-            city = _cell(self.row(code, "city", CITY_CODE), "全市")
+            city = rate_cell(self.row(code, "city", CITY_CODE), "全市")
             target = self.target(code)
             if city.shown_rate is None:
                 points.append(f"{self.name(code)}：全市数据过少或缺失，不显示。")
@@ -290,7 +296,7 @@ class _Builder:
         entries = []
         for _, row in rows.iterrows():
             label = self.institution_label(row["unit_code"], row["unit_name"])
-            entries.append((_cell(row, label), self.district_label(row["district_code"])))
+            entries.append((rate_cell(row, label), self.district_label(row["district_code"])))
         shown = sorted(
             (e for e in entries if e[0].shown_rate is not None),
             key=lambda e: (e[0].shown_rate, -(e[0].denominator or 0), e[0].label),
@@ -340,7 +346,7 @@ class _Builder:
                 if rows.empty:
                     continue
                 by_end = {r["period_end"]: r for _, r in rows.iterrows()}
-                cells = [_cell(by_end.get(end), label) for end in ends]
+                cells = [rate_cell(by_end.get(end), label) for end in ends]
                 series[label] = cells
                 withheld += [
                     f"{label}{m}" for m, c in zip(labels, cells, strict=True) if c.suppressed
@@ -369,7 +375,7 @@ class _Builder:
     def district_table(self) -> dict[str, Any]:
         rows = []
         for level, unit, label in self.units():
-            cells = {code: _cell(self.row(code, level, unit), label) for code in EHR_INDICATORS}
+            cells = {code: rate_cell(self.row(code, level, unit), label) for code in EHR_INDICATORS}
             rows.append(
                 {"unit_code": unit, "label": label, "is_city": level == "city", "cells": cells}
             )
@@ -396,7 +402,7 @@ class _Builder:
                     "definition": row["definition_zh"],
                     "numerator": row["numerator_zh"],
                     "denominator": row["denominator_zh"],
-                    "target": _value(row["target"]),
+                    "target": number_or_none(row["target"]),
                     "source": row["source_document"],
                     "missing": False,
                 }
@@ -566,7 +572,6 @@ def render_health_records_report(
     context = {
         "month": month,
         "title": month.title,
-        "font_stack": FONT_STACK,
         "cards": builder.cards(),
         "key_points": builder.key_points(),
         "coverage": builder.district_bar("EHR_COV", "chart-coverage"),
@@ -580,7 +585,7 @@ def render_health_records_report(
         "appendix": builder.appendix(),
         **page_context(generated_at),
     }
-    html = _environment().get_template("health_records_report.html.j2").render(**context)
+    html = template_environment().get_template("health_records_report.html.j2").render(**context)
     return month, html
 
 

@@ -13,18 +13,24 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import pandas as pd
 from markupsafe import Markup
 
 from reports import charts
-from reports.charts import FONT_STACK, RateCell
+from reports.charts import RateCell
 from reports.chromium import to_pdf as to_pdf
-from reports.page import page_context, write_html
+from reports.page import (
+    Footnotes,
+    number_or_none,
+    page_context,
+    rate_cell,
+    template_environment,
+    write_html,
+)
 from reports.suppression import (
     NOT_SHOWN,
     format_count,
@@ -43,7 +49,6 @@ PERIOD_PREFERENCE = {"year": 0, "quarter": 1, "month": 2}
 SEX_LABELS = {"1": "男", "2": "女"}
 KINDERGARTEN_ROWS = 30
 ACTION_ROWS = 40
-TEMPLATES = Path(__file__).with_name("templates")
 
 
 @dataclass(frozen=True)
@@ -98,34 +103,6 @@ def select_period(results: pd.DataFrame, as_of: dt.date | None = None) -> Report
     )
 
 
-def _value(value: Any) -> float | None:
-    return None if is_missing(value) else float(value)
-
-
-def _cell(row: pd.Series | None, label: str) -> RateCell:
-    if row is None:
-        return RateCell(label, None, None, None)
-    return RateCell(
-        label=label,
-        numerator=_value(row["numerator"]),
-        denominator=_value(row["denominator"]),
-        rate=_value(row["rate"]),
-        target_met=None if is_missing(row["target_met"]) else bool(row["target_met"]),
-    )
-
-
-@dataclass
-class _Footnotes:
-    """Numbered notes of withheld values, one per chart or table."""
-
-    suppressed: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, section: str, labels: list[str]) -> str:
-        if labels:
-            self.suppressed[section] = labels
-        return "、".join(labels)
-
-
 class _Builder:
     def __init__(self, data: VisionData, period: ReportPeriod) -> None:
         self.data = data
@@ -137,7 +114,7 @@ class _Builder:
             & (results["indicator_code"].isin(VISION_INDICATORS))
         ]
         self.registry = {str(row["indicator_code"]): row for _, row in data.registry.iterrows()}
-        self.notes = _Footnotes()
+        self.notes = Footnotes()
         districts = self.current[self.current["level"] == "district"][
             ["unit_code", "unit_name"]
         ].drop_duplicates("unit_code")
@@ -161,7 +138,7 @@ class _Builder:
         if not rows.empty:
             return float(rows.iloc[0])
         row = self.registry.get(code)
-        return None if row is None else _value(row["target"])
+        return None if row is None else number_or_none(row["target"])
 
     def row(self, code: str, level: str, unit: str) -> pd.Series | None:
         rows = self.current[
@@ -178,7 +155,7 @@ class _Builder:
 
     def district_cells(self, code: str) -> list[RateCell]:
         return [
-            _cell(self.row(code, "district", d), self.district_label(d))
+            rate_cell(self.row(code, "district", d), self.district_label(d))
             for d in self.districts
             if self.row(code, "district", d) is not None
         ]
@@ -187,7 +164,7 @@ class _Builder:
     def cards(self) -> list[dict[str, Any]]:
         cards = []
         for code in VISION_INDICATORS:
-            cell = _cell(self.row(code, "city", CITY_CODE), "全市")
+            cell = rate_cell(self.row(code, "city", CITY_CODE), "全市")
             target = self.target(code)
             cards.append(
                 {
@@ -209,7 +186,7 @@ class _Builder:
         districts that miss it (withheld rates are not judged)."""
         points = []
         for code in VISION_INDICATORS:
-            city = _cell(self.row(code, "city", CITY_CODE), "全市")
+            city = rate_cell(self.row(code, "city", CITY_CODE), "全市")
             target = self.target(code)
             if city.shown_rate is None:
                 points.append(f"{self.name(code)}：全市数据过少或缺失，不显示。")
@@ -263,7 +240,7 @@ class _Builder:
             if rows.empty:
                 continue
             by_end = {r["period_end"]: r for _, r in rows.iterrows()}
-            cells = [_cell(by_end.get(end), label) for end in ends]
+            cells = [rate_cell(by_end.get(end), label) for end in ends]
             series[label] = cells
             withheld += [f"{label}{m}" for m, c in zip(labels, cells, strict=True) if c.suppressed]
         figure = charts.trend_lines(
@@ -287,7 +264,7 @@ class _Builder:
         entries = []
         for _, row in rows.iterrows():
             name = row["unit_name"] if not is_missing(row["unit_name"]) else row["unit_code"]
-            cell = _cell(row, str(name))
+            cell = rate_cell(row, str(name))
             entries.append((cell, self.district_label(row["district_code"])))
         shown = sorted(
             (e for e in entries if e[0].shown_rate is not None),
@@ -336,14 +313,14 @@ class _Builder:
                 ]
                 if rows.empty:
                     continue
-                cell = _cell(rows.iloc[0], label)
+                cell = rate_cell(rows.iloc[0], label)
                 cells.append(cell)
                 if cell.suppressed:
                     withheld.append(f"{label}（{sex_label}）")
             groups[sex_label] = cells
         total_cells = []
         for level, unit, label in units:
-            cell = _cell(self.row("VIS_POOR_6", level, unit), label)
+            cell = rate_cell(self.row("VIS_POOR_6", level, unit), label)
             if cell.denominator is None:
                 continue
             total_cells.append(cell)
@@ -373,7 +350,9 @@ class _Builder:
         ]
         rows = []
         for level, unit, label in units:
-            cells = {code: _cell(self.row(code, level, unit), label) for code in VISION_INDICATORS}
+            cells = {
+                code: rate_cell(self.row(code, level, unit), label) for code in VISION_INDICATORS
+            }
             rows.append(
                 {"unit_code": unit, "label": label, "is_city": level == "city", "cells": cells}
             )
@@ -400,7 +379,7 @@ class _Builder:
                     "definition": row["definition_zh"],
                     "numerator": row["numerator_zh"],
                     "denominator": row["denominator_zh"],
-                    "target": _value(row["target"]),
+                    "target": number_or_none(row["target"]),
                     "lower_is_better": str(row["direction"]) == "lower_is_better",
                     "source": row["source_document"],
                     "missing": False,
@@ -567,16 +546,6 @@ def _remonitoring_summary(
     }
 
 
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=jinja2.select_autoescape(["html", "j2"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def render_vision_report(
     data: VisionData,
     as_of: dt.date | None = None,
@@ -588,7 +557,6 @@ def render_vision_report(
     context = {
         "period": period,
         "title": period.title,
-        "font_stack": FONT_STACK,
         "cards": builder.cards(),
         "key_points": builder.key_points(),
         "coverage": builder.district_bar("VIS_COV", "coverage", "chart-coverage"),
@@ -601,7 +569,7 @@ def render_vision_report(
         "appendix": builder.appendix(),
         **page_context(generated_at),
     }
-    html = _environment().get_template("vision_report.html.j2").render(**context)
+    html = template_environment().get_template("vision_report.html.j2").render(**context)
     return period, html
 
 
