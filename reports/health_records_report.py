@@ -26,16 +26,16 @@ import pandas as pd
 from markupsafe import Markup
 
 from reports import charts
+from reports.builder import (
+    UNKNOWN_DISTRICT,
+    UNKNOWN_DISTRICT_LABEL,
+    IndicatorReportBuilder,
+    month_labels,
+    unknown_last,
+)
 from reports.charts import RateCell
 from reports.chromium import to_pdf as to_pdf
-from reports.page import (
-    Footnotes,
-    number_or_none,
-    page_context,
-    rate_cell,
-    template_environment,
-    write_html,
-)
+from reports.page import page_context, rate_cell, template_environment, write_html
 from reports.suppression import (
     NOT_SHOWN,
     format_count,
@@ -45,8 +45,6 @@ from reports.warehouse import HealthRecordsData, NothingToPublish
 
 log = logging.getLogger(__name__)
 
-CITY_CODE = "320300"
-UNKNOWN_DISTRICT = "unknown"
 EHR_INDICATORS = ("EHR_COV", "EHR_USE", "EHR_UNIQUE", "EHR_PLACED", "EHR_XFER_TIMELY")
 TREND_INDICATORS = ("EHR_COV", "EHR_USE", "EHR_PLACED")
 TREND_MONTHS = 12
@@ -155,7 +153,7 @@ def district_names(results: pd.DataFrame) -> dict[str, str]:
         str(code): str(name) if not is_missing(name) else str(code)
         for code, name in zip(rows["unit_code"], rows["unit_name"], strict=True)
     }
-    names[UNKNOWN_DISTRICT] = "未知区县"
+    names[UNKNOWN_DISTRICT] = UNKNOWN_DISTRICT_LABEL
     return names
 
 
@@ -175,50 +173,18 @@ def previous_list_date(data: HealthRecordsData, list_date: dt.date) -> dt.date |
     return max(dates) if dates else None
 
 
-class _Builder:
+class _Builder(IndicatorReportBuilder[HealthRecordsData]):
+    """The health-record sections on top of the shared ones: transfer timeliness per 迁出机构,
+    the monthly trends and the worklists in counts."""
+
     def __init__(self, data: HealthRecordsData, month: ReportMonth) -> None:
-        self.data = data
+        super().__init__(data, EHR_INDICATORS, "month", month.period_label)
         self.month = month
-        results = data.results
-        self.current = results[
-            (results["period_type"] == "month")
-            & (results["period_label"] == month.period_label)
-            & (results["indicator_code"].isin(EHR_INDICATORS))
-        ]
-        self.registry = {str(row["indicator_code"]): row for _, row in data.registry.iterrows()}
-        self.notes = Footnotes()
-        self.district_names = district_names(results)
+        # District names from all months' rows (a district absent this month keeps its name).
+        self.district_names = district_names(data.results)
         present = set(self.current.loc[self.current["level"] == "district", "unit_code"])
-        self.districts = sorted(
-            (str(c) for c in present if not is_missing(c)),
-            key=lambda c: (c == UNKNOWN_DISTRICT, c),
-        )
+        self.districts = sorted((str(c) for c in present if not is_missing(c)), key=unknown_last)
         self.institution_names = institution_names(data, month.period_end)
-
-    # --- lookups -------------------------------------------------------------------------
-    def name(self, code: str) -> str:
-        row = self.registry.get(code)
-        return str(row["name_zh"]) if row is not None else code
-
-    def target(self, code: str) -> float | None:
-        rows = self.current[self.current["indicator_code"] == code]["target"].dropna()
-        if not rows.empty:
-            return float(rows.iloc[0])
-        row = self.registry.get(code)
-        return None if row is None else number_or_none(row["target"])
-
-    def row(self, code: str, level: str, unit: str) -> pd.Series | None:
-        rows = self.current[
-            (self.current["indicator_code"] == code)
-            & (self.current["level"] == level)
-            & (self.current["unit_code"] == unit)
-        ]
-        return None if rows.empty else rows.iloc[0]
-
-    def district_label(self, code: object) -> str:
-        if is_missing(code):
-            return "未知区县"
-        return self.district_names.get(str(code), str(code))
 
     def institution_label(self, code: object, fallback: object = None) -> str:
         if is_missing(code):
@@ -228,64 +194,7 @@ class _Builder:
             return name
         return str(fallback) if not is_missing(fallback) else str(code)
 
-    def district_cells(self, code: str) -> list[RateCell]:
-        cells = []
-        for district in self.districts:
-            row = self.row(code, "district", district)
-            if row is not None:
-                cells.append(rate_cell(row, self.district_label(district)))
-        return cells
-
-    def units(self) -> list[tuple[str, str, str]]:
-        return [("city", CITY_CODE, "全市")] + [
-            ("district", d, self.district_label(d)) for d in self.districts
-        ]
-
     # --- sections --------------------------------------------------------------------------
-    def cards(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "code": code,
-                "name": self.name(code),
-                "cell": rate_cell(self.row(code, "city", CITY_CODE), "全市"),
-                "target": self.target(code),
-            }
-            for code in EHR_INDICATORS
-        ]
-
-    def key_points(self) -> list[str]:
-        """One plain sentence per indicator: the city figure against its target and the
-        districts that miss it (withheld rates are not judged)."""
-        points = []
-        for code in EHR_INDICATORS:
-            city = rate_cell(self.row(code, "city", CITY_CODE), "全市")
-            target = self.target(code)
-            if city.shown_rate is None:
-                points.append(f"{self.name(code)}：全市数据过少或缺失，不显示。")
-                continue
-            sentence = f"{self.name(code)}：全市{city.rate_text}"
-            if target is None:
-                points.append(sentence + "。")
-                continue
-            sentence += f"，{'达到' if city.met else '未达到'}{target:g}%的目标"
-            missed = [c.label for c in self.district_cells(code) if c.met is False]
-            sentence += (
-                f"；未达标区县：{'、'.join(missed)}。" if missed else "；各区县均达标或数据过少。"
-            )
-            points.append(sentence)
-        return points
-
-    def district_bar(self, code: str, div_id: str) -> dict[str, Any]:
-        cells = self.district_cells(code)
-        target = self.target(code)
-        figure = charts.rate_bars(cells, f"{self.name(code)}（按区县）", target)
-        return {
-            "html": Markup(charts.figure_html(figure, div_id)),
-            "suppressed": self.notes.add(code, [c.label for c in cells if c.suppressed]),
-            "target": target,
-            "name": self.name(code),
-        }
-
     def transfer_timeliness(self) -> dict[str, Any]:
         """EHR_XFER_TIMELY per 迁出机构 of the month, lowest rate first (withheld ones not
         ranked)."""
@@ -301,24 +210,15 @@ class _Builder:
             (e for e in entries if e[0].shown_rate is not None),
             key=lambda e: (e[0].shown_rate, -(e[0].denominator or 0), e[0].label),
         )
-        withheld = [e for e in entries if e[0].shown_rate is None]
-        top = shown[:INSTITUTION_ROWS]
-        target = self.target(code)
-        figure = charts.ranking_bars(
-            [e[0] for e in top], f"{self.name(code)}（回复最慢的迁出机构）", target
-        )
         return {
-            "html": Markup(charts.figure_html(figure, "chart-transfer-timeliness")),
-            "rows": [
-                {"rank": i + 1, "cell": cell, "district": district}
-                for i, (cell, district) in enumerate(top)
-            ],
-            "total": len(entries),
-            "ranked": len(shown),
-            "not_met": sum(1 for e in shown if e[0].met is False),
-            "more": max(0, len(shown) - len(top)),
-            "withheld": len(withheld),
-            "target": target,
+            **self.ranking(
+                code,
+                entries,
+                shown,
+                INSTITUTION_ROWS,
+                "回复最慢的迁出机构",
+                "chart-transfer-timeliness",
+            ),
             "slowest": [e[0].label for e in shown if e[0].met is False][:3],
         }
 
@@ -332,25 +232,11 @@ class _Builder:
         ends = sorted(
             months.loc[months["indicator_code"].isin(TREND_INDICATORS), "period_end"].unique()
         )[-TREND_MONTHS:]
-        labels = [
-            f"{d.year}年{d.month}月" if i == 0 or d.month == 1 else f"{d.month}月"
-            for i, d in enumerate(ends)
-        ]
+        labels = month_labels(ends)
         trends = []
         for code in TREND_INDICATORS:
             rows_of = months[months["indicator_code"] == code]
-            series: dict[str, list[RateCell]] = {}
-            withheld: list[str] = []
-            for level, unit, label in self.units():
-                rows = rows_of[(rows_of["level"] == level) & (rows_of["unit_code"] == unit)]
-                if rows.empty:
-                    continue
-                by_end = {r["period_end"]: r for _, r in rows.iterrows()}
-                cells = [rate_cell(by_end.get(end), label) for end in ends]
-                series[label] = cells
-                withheld += [
-                    f"{label}{m}" for m, c in zip(labels, cells, strict=True) if c.suppressed
-                ]
+            series, withheld = self.unit_series(rows_of, ends, labels)
             figure = charts.trend_lines(
                 labels,
                 series,
@@ -372,42 +258,8 @@ class _Builder:
             )
         return trends
 
-    def district_table(self) -> dict[str, Any]:
-        rows = []
-        for level, unit, label in self.units():
-            cells = {code: rate_cell(self.row(code, level, unit), label) for code in EHR_INDICATORS}
-            rows.append(
-                {"unit_code": unit, "label": label, "is_city": level == "city", "cells": cells}
-            )
-        headers = [
-            {"code": code, "name": self.name(code), "target": self.target(code)}
-            for code in EHR_INDICATORS
-        ]
-        return {"headers": headers, "rows": rows}
-
     def worklists(self) -> dict[str, Any]:
         return worklist_summary(self.data, self.month.period_end, self.district_label)
-
-    def appendix(self) -> list[dict[str, Any]]:
-        entries = []
-        for code in EHR_INDICATORS:
-            row = self.registry.get(code)
-            if row is None:
-                entries.append({"code": code, "name": code, "missing": True})
-                continue
-            entries.append(
-                {
-                    "code": code,
-                    "name": row["name_zh"],
-                    "definition": row["definition_zh"],
-                    "numerator": row["numerator_zh"],
-                    "denominator": row["denominator_zh"],
-                    "target": number_or_none(row["target"]),
-                    "source": row["source_document"],
-                    "missing": False,
-                }
-            )
-        return entries
 
 
 def _trend_range(series: dict[str, list[RateCell]], target: float | None) -> tuple[float, float]:
@@ -441,7 +293,7 @@ def _listed(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _district_codes(values: pd.Series) -> list[str]:
     codes = {UNKNOWN_DISTRICT if is_missing(c) else str(c) for c in values}
-    return sorted(codes, key=lambda c: (c == UNKNOWN_DISTRICT, c))
+    return sorted(codes, key=unknown_last)
 
 
 def worklist_summary(

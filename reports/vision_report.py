@@ -21,16 +21,16 @@ import pandas as pd
 from markupsafe import Markup
 
 from reports import charts
+from reports.builder import (
+    UNKNOWN_DISTRICT,
+    UNKNOWN_DISTRICT_LABEL,
+    IndicatorReportBuilder,
+    month_labels,
+    unknown_last,
+)
 from reports.charts import RateCell
 from reports.chromium import to_pdf as to_pdf
-from reports.page import (
-    Footnotes,
-    number_or_none,
-    page_context,
-    rate_cell,
-    template_environment,
-    write_html,
-)
+from reports.page import page_context, rate_cell, template_environment, write_html
 from reports.suppression import (
     NOT_SHOWN,
     format_count,
@@ -40,8 +40,6 @@ from reports.warehouse import NothingToPublish, VisionData
 
 log = logging.getLogger(__name__)
 
-CITY_CODE = "320300"
-UNKNOWN_DISTRICT = "unknown"
 VISION_INDICATORS = ("VIS_COV", "VIS_POOR_6", "VIS_FOLLOWUP", "VIS_KG_COV", "VIS_SCHOOL_LINK")
 # At one period end a year result is preferred to a quarter, a quarter to a month (all are
 # year-to-date, so they agree; the label is the more familiar one).
@@ -49,6 +47,12 @@ PERIOD_PREFERENCE = {"year": 0, "quarter": 1, "month": 2}
 SEX_LABELS = {"1": "男", "2": "女"}
 KINDERGARTEN_ROWS = 30
 ACTION_ROWS = 40
+# The responsible unit of an intervention list row, from district down to team.
+RESPONSIBLE_KEYS = [
+    "responsible_district_code",
+    "responsible_institution_code",
+    "responsible_team_code",
+]
 
 
 @dataclass(frozen=True)
@@ -103,18 +107,14 @@ def select_period(results: pd.DataFrame, as_of: dt.date | None = None) -> Report
     )
 
 
-class _Builder:
+class _Builder(IndicatorReportBuilder[VisionData]):
+    """The vision sections on top of the shared ones: trend of coverage, kindergarten ranking,
+    poor vision by sex and the actions; cards and definitions also say lower-is-better."""
+
     def __init__(self, data: VisionData, period: ReportPeriod) -> None:
-        self.data = data
+        super().__init__(data, VISION_INDICATORS, period.period_type, period.period_label)
         self.period = period
-        results = data.results
-        self.current = results[
-            (results["period_type"] == period.period_type)
-            & (results["period_label"] == period.period_label)
-            & (results["indicator_code"].isin(VISION_INDICATORS))
-        ]
-        self.registry = {str(row["indicator_code"]): row for _, row in data.registry.iterrows()}
-        self.notes = Footnotes()
+        # The district names are those of the period's rows (first one per code).
         districts = self.current[self.current["level"] == "district"][
             ["unit_code", "unit_name"]
         ].drop_duplicates("unit_code")
@@ -122,99 +122,27 @@ class _Builder:
             str(code): str(name) if not is_missing(name) else str(code)
             for code, name in zip(districts["unit_code"], districts["unit_name"], strict=True)
         }
-        self.district_names.setdefault(UNKNOWN_DISTRICT, "未知区县")
+        self.district_names.setdefault(UNKNOWN_DISTRICT, UNKNOWN_DISTRICT_LABEL)
         self.districts = sorted(
             (c for c in self.district_names if c in set(districts["unit_code"])),
-            key=lambda c: (c == UNKNOWN_DISTRICT, c),
+            key=unknown_last,
         )
 
-    # --- lookups -------------------------------------------------------------------------
-    def name(self, code: str) -> str:
-        row = self.registry.get(code)
-        return str(row["name_zh"]) if row is not None else code
-
-    def target(self, code: str) -> float | None:
-        rows = self.current[self.current["indicator_code"] == code]["target"].dropna()
-        if not rows.empty:
-            return float(rows.iloc[0])
-        row = self.registry.get(code)
-        return None if row is None else number_or_none(row["target"])
-
-    def row(self, code: str, level: str, unit: str) -> pd.Series | None:
-        rows = self.current[
-            (self.current["indicator_code"] == code)
-            & (self.current["level"] == level)
-            & (self.current["unit_code"] == unit)
-        ]
-        return None if rows.empty else rows.iloc[0]
-
-    def district_label(self, code: object) -> str:
-        if is_missing(code):
-            return "未知区县"
-        return self.district_names.get(str(code), str(code))
-
-    def district_cells(self, code: str) -> list[RateCell]:
-        return [
-            rate_cell(self.row(code, "district", d), self.district_label(d))
-            for d in self.districts
-            if self.row(code, "district", d) is not None
-        ]
-
     # --- sections --------------------------------------------------------------------------
-    def cards(self) -> list[dict[str, Any]]:
-        cards = []
-        for code in VISION_INDICATORS:
-            cell = rate_cell(self.row(code, "city", CITY_CODE), "全市")
-            target = self.target(code)
-            cards.append(
-                {
-                    "code": code,
-                    "name": self.name(code),
-                    "cell": cell,
-                    "target": target,
-                    "lower_is_better": self._lower_is_better(code),
-                }
-            )
-        return cards
+    def card(self, code: str) -> dict[str, Any]:
+        return {**super().card(code), "lower_is_better": self._lower_is_better(code)}
 
     def _lower_is_better(self, code: str) -> bool:
         row = self.registry.get(code)
         return row is not None and str(row["direction"]) == "lower_is_better"
 
-    def key_points(self) -> list[str]:
-        """One plain sentence per indicator: the city figure against its target and the
-        districts that miss it (withheld rates are not judged)."""
-        points = []
-        for code in VISION_INDICATORS:
-            city = rate_cell(self.row(code, "city", CITY_CODE), "全市")
-            target = self.target(code)
-            if city.shown_rate is None:
-                points.append(f"{self.name(code)}：全市数据过少或缺失，不显示。")
-                continue
-            sentence = f"{self.name(code)}：全市{city.rate_text}"
-            if target is None:
-                values = [c for c in self.district_cells(code) if c.shown_rate is not None]
-                if values:
-                    worst = max(values, key=lambda c: c.shown_rate or 0.0)
-                    sentence += f"，区县中最高为{worst.label}（{worst.rate_text}）"
-                points.append(sentence + "。")
-                continue
-            sentence += f"，{'达到' if city.met else '未达到'}{target:g}%的目标"
-            missed = [c.label for c in self.district_cells(code) if c.met is False]
-            sentence += (
-                f"；未达标区县：{'、'.join(missed)}。" if missed else "；各区县均达标或数据过少。"
-            )
-            points.append(sentence)
-        return points
-
-    def district_bar(self, code: str, section: str, div_id: str) -> dict[str, Any]:
-        cells = self.district_cells(code)
-        figure = charts.rate_bars(cells, f"{self.name(code)}（按区县）", self.target(code))
-        return {
-            "html": Markup(charts.figure_html(figure, div_id)),
-            "suppressed": self.notes.add(section, [c.label for c in cells if c.suppressed]),
-            "target": self.target(code),
-        }
+    def untargeted_point(self, code: str, sentence: str) -> str:
+        """Without a target (poor vision: lower is better) the point names the worst district."""
+        values = [c for c in self.district_cells(code) if c.shown_rate is not None]
+        if values:
+            worst = max(values, key=lambda c: c.shown_rate or 0.0)
+            sentence += f"，区县中最高为{worst.label}（{worst.rate_text}）"
+        return sentence + "。"
 
     def trend(self) -> dict[str, Any]:
         results = self.data.results
@@ -226,23 +154,8 @@ class _Builder:
             & (results["level"].isin(["city", "district"]))
         ]
         ends = sorted(months["period_end"].unique())
-        labels = [
-            f"{d.year}年{d.month}月" if i == 0 or d.month == 1 else f"{d.month}月"
-            for i, d in enumerate(ends)
-        ]
-        series: dict[str, list[RateCell]] = {}
-        units = [("city", CITY_CODE, "全市")] + [
-            ("district", d, self.district_label(d)) for d in self.districts
-        ]
-        withheld: list[str] = []
-        for level, unit, label in units:
-            rows = months[(months["level"] == level) & (months["unit_code"] == unit)]
-            if rows.empty:
-                continue
-            by_end = {r["period_end"]: r for _, r in rows.iterrows()}
-            cells = [rate_cell(by_end.get(end), label) for end in ends]
-            series[label] = cells
-            withheld += [f"{label}{m}" for m, c in zip(labels, cells, strict=True) if c.suppressed]
+        labels = month_labels(ends)
+        series, withheld = self.unit_series(months, ends, labels)
         figure = charts.trend_lines(
             labels,
             series,
@@ -257,6 +170,7 @@ class _Builder:
         }
 
     def kindergartens(self) -> dict[str, Any]:
+        """VIS_KG_COV per kindergarten, lowest coverage first (withheld ones not ranked)."""
         rows = self.current[
             (self.current["indicator_code"] == "VIS_KG_COV")
             & (self.current["level"] == "kindergarten")
@@ -270,26 +184,14 @@ class _Builder:
             (e for e in entries if e[0].shown_rate is not None),
             key=lambda e: (e[0].shown_rate, e[0].label),
         )
-        withheld = sorted((e for e in entries if e[0].shown_rate is None), key=lambda e: e[0].label)
-        top = shown[:KINDERGARTEN_ROWS]
-        target = self.target("VIS_KG_COV")
-        figure = charts.ranking_bars(
-            [e[0] for e in top], f"{self.name('VIS_KG_COV')}（覆盖率最低的幼儿园）", target
+        return self.ranking(
+            "VIS_KG_COV",
+            entries,
+            shown,
+            KINDERGARTEN_ROWS,
+            "覆盖率最低的幼儿园",
+            "chart-kindergartens",
         )
-        not_met = sum(1 for e in shown if e[0].met is False)
-        return {
-            "html": Markup(charts.figure_html(figure, "chart-kindergartens")),
-            "rows": [
-                {"rank": i + 1, "cell": cell, "district": district}
-                for i, (cell, district) in enumerate(top)
-            ],
-            "total": len(entries),
-            "ranked": len(shown),
-            "not_met": not_met,
-            "more": max(0, len(shown) - len(top)),
-            "withheld": len(withheld),
-            "target": target,
-        }
 
     def poor_vision_by_sex(self) -> dict[str, Any]:
         frame = self.data.poor_6_by_sex
@@ -297,9 +199,7 @@ class _Builder:
             (frame["period_type"] == self.period.period_type)
             & (frame["period_label"] == self.period.period_label)
         ]
-        units = [("city", CITY_CODE, "全市")] + [
-            ("district", d, self.district_label(d)) for d in self.districts
-        ]
+        units = self.units()
         groups: dict[str, list[RateCell]] = {}
         table = []
         withheld: list[str] = []
@@ -344,48 +244,14 @@ class _Builder:
             "suppressed": self.notes.add("poor_6", withheld),
         }
 
-    def district_table(self) -> dict[str, Any]:
-        units = [("city", CITY_CODE, "全市")] + [
-            ("district", d, self.district_label(d)) for d in self.districts
-        ]
-        rows = []
-        for level, unit, label in units:
-            cells = {
-                code: rate_cell(self.row(code, level, unit), label) for code in VISION_INDICATORS
-            }
-            rows.append(
-                {"unit_code": unit, "label": label, "is_city": level == "city", "cells": cells}
-            )
-        headers = [
-            {"code": code, "name": self.name(code), "target": self.target(code)}
-            for code in VISION_INDICATORS
-        ]
-        return {"headers": headers, "rows": rows}
-
     def actions(self) -> dict[str, Any]:
         return action_summary(self.data, self.period.period_end, self.district_label)
 
-    def appendix(self) -> list[dict[str, Any]]:
-        entries = []
-        for code in VISION_INDICATORS:
-            row = self.registry.get(code)
-            if row is None:
-                entries.append({"code": code, "name": code, "missing": True})
-                continue
-            entries.append(
-                {
-                    "code": code,
-                    "name": row["name_zh"],
-                    "definition": row["definition_zh"],
-                    "numerator": row["numerator_zh"],
-                    "denominator": row["denominator_zh"],
-                    "target": number_or_none(row["target"]),
-                    "lower_is_better": str(row["direction"]) == "lower_is_better",
-                    "source": row["source_document"],
-                    "missing": False,
-                }
-            )
-        return entries
+    def appendix_entry(self, code: str, row: pd.Series) -> dict[str, Any]:
+        return {
+            **super().appendix_entry(code, row),
+            "lower_is_better": str(row["direction"]) == "lower_is_better",
+        }
 
 
 def _names(frame: pd.DataFrame, code_column: str, name_column: str) -> dict[str, str]:
@@ -423,6 +289,21 @@ def _institution_label(institution: object, names: Mapping[str, str] | None = No
     return (names or {}).get(str(institution), str(institution))
 
 
+def _responsible(
+    counts: pd.Series,
+    institutions: Mapping[str, str],
+    teams: Mapping[str, str],
+    district_label: Any,
+) -> dict[str, str]:
+    """The district, institution and team labels of one responsible unit's row of counts."""
+    institution = counts["responsible_institution_code"]
+    return {
+        "district": district_label(counts["responsible_district_code"]),
+        "institution": _institution_label(institution, institutions),
+        "team": _team_label(counts["responsible_team_code"], institution, teams),
+    }
+
+
 def action_summary(data: VisionData, as_of: dt.date, district_label: Any = str) -> dict[str, Any]:
     """Counts from the latest 干预清单 on or before ``as_of``, per responsible institution and
     team (most overdue first), and the re-monitoring of the list before it. Counts only: no
@@ -435,11 +316,10 @@ def action_summary(data: VisionData, as_of: dt.date, district_label: Any = str) 
     current["overdue"] = current["days_overdue"].fillna(0) > 0
     current["overdue_30"] = current["days_overdue"].fillna(0) > 30
     current["is_new"] = current["is_new_on_list"].fillna(False).astype(bool)
-    keys = ["responsible_district_code", "responsible_institution_code", "responsible_team_code"]
     institutions = _names(current, "responsible_institution_code", "responsible_institution_name")
     teams = _names(current, "responsible_team_code", "responsible_team_name")
     grouped = (
-        current.groupby(keys, dropna=False)
+        current.groupby(RESPONSIBLE_KEYS, dropna=False)
         .agg(
             children=("person_key", "nunique"),
             overdue=("overdue", "sum"),
@@ -452,11 +332,7 @@ def action_summary(data: VisionData, as_of: dt.date, district_label: Any = str) 
     )
     rows = [
         {
-            "district": district_label(r["responsible_district_code"]),
-            "institution": _institution_label(r["responsible_institution_code"], institutions),
-            "team": _team_label(
-                r["responsible_team_code"], r["responsible_institution_code"], teams
-            ),
+            **_responsible(r, institutions, teams, district_label),
             "children": format_count(r["children"]),
             "overdue": format_count(r["overdue"]),
             "overdue_30": format_count(r["overdue_30"]),
@@ -493,11 +369,10 @@ def _remonitoring_summary(
         return None
     previous_date = max(remon["previous_list_date"])
     previous = data.interventions[data.interventions["list_date"] == previous_date]
-    keys = ["responsible_district_code", "responsible_institution_code", "responsible_team_code"]
     institutions = _names(previous, "responsible_institution_code", "responsible_institution_name")
     teams = _names(previous, "responsible_team_code", "responsible_team_name")
     merged = remon.merge(
-        previous[["person_key", "flagged_check_key", *keys]],
+        previous[["person_key", "flagged_check_key", *RESPONSIBLE_KEYS]],
         on=["person_key", "flagged_check_key"],
         how="left",
     )
@@ -509,7 +384,7 @@ def _remonitoring_summary(
     )
     merged = merged.assign(done=done, not_done=~done, abnormal=still_abnormal)
     grouped = (
-        merged.groupby(keys, dropna=False)
+        merged.groupby(RESPONSIBLE_KEYS, dropna=False)
         .agg(
             children=("person_key", "nunique"),
             done=("done", "sum"),
@@ -521,11 +396,7 @@ def _remonitoring_summary(
     )
     rows = [
         {
-            "district": district_label(r["responsible_district_code"]),
-            "institution": _institution_label(r["responsible_institution_code"], institutions),
-            "team": _team_label(
-                r["responsible_team_code"], r["responsible_institution_code"], teams
-            ),
+            **_responsible(r, institutions, teams, district_label),
             "children": format_count(r["children"]),
             "done": format_count(r["done"]),
             "abnormal": format_count(r["abnormal"]),
@@ -559,11 +430,11 @@ def render_vision_report(
         "title": period.title,
         "cards": builder.cards(),
         "key_points": builder.key_points(),
-        "coverage": builder.district_bar("VIS_COV", "coverage", "chart-coverage"),
+        "coverage": builder.district_bar("VIS_COV", "chart-coverage", section="coverage"),
         "trend": builder.trend(),
         "kindergartens": builder.kindergartens(),
         "poor_vision": builder.poor_vision_by_sex(),
-        "followup": builder.district_bar("VIS_FOLLOWUP", "followup", "chart-followup"),
+        "followup": builder.district_bar("VIS_FOLLOWUP", "chart-followup", section="followup"),
         "district_table": builder.district_table(),
         "actions": builder.actions(),
         "appendix": builder.appendix(),
