@@ -29,3 +29,22 @@
             )
     end)
 {%- endmacro %}
+
+{#- Snapshot feeds (edge rule 14): each snapshot of a scope (a sender, or a kindergarten or
+    school for rosters) stands until the next snapshot of the same scope. The select of one
+    row per scope and snapshot date with that next date (NULL for the latest), from a
+    relation or CTE with snapshot_scope and snapshot_date columns. -#}
+{% macro snapshot_succession(relation) -%}
+    select
+        snapshot_scope,
+        snapshot_date,
+        lead(snapshot_date) over (
+            partition by snapshot_scope order by snapshot_date
+        ) as next_snapshot_date
+    from (
+        select distinct
+            snapshot_scope,
+            snapshot_date
+        from {{ relation }}
+    ) as snapshots
+{%- endmacro %}

@@ -32,24 +32,9 @@ typed as (
 
 ),
 
-snapshots as (
-
-    select distinct
-        snapshot_scope,
-        snapshot_date
-    from typed
-
-),
-
 snapshot_dates as (
 
-    select
-        snapshot_scope,
-        snapshot_date,
-        lead(snapshot_date) over (
-            partition by snapshot_scope order by snapshot_date
-        ) as next_snapshot_date
-    from snapshots
+    {{ snapshot_succession('typed') }}
 
 ),
 
