@@ -37,11 +37,6 @@ residents as (
         residences.is_resident
         and residences.birth_date <= month_ends.as_of_date
         and (residences.death_date is null or residences.death_date > month_ends.as_of_date)
-    -- one residence per person and date, should two senders' snapshots both hold the person
-    qualify row_number() over (
-        partition by month_ends.as_of_date, residences.person_key
-        order by residences.district_code, residences.street_code
-    ) = 1
 
 ),
 
