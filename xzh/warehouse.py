@@ -46,4 +46,9 @@ def build(config: PlatformConfig, select: str | None = None) -> None:
     """Seeds, models and data tests. Unit tests (hand-built rows, run in CI by pytest and by
     `dbt test --select test_type:unit`) are left out, as dbt advises for production."""
     args = ["build", "--exclude-resource-type", "unit_test"]
-    run_dbt(config, *args, *(["--select", select] if select else []))
+    if select:
+        # a test of a selected model that also reads an unselected one (a relationships test
+        # from a quality model, say) runs only when that model is upstream of the selection:
+        # dbt's default would run it against a table this build never made, and fail
+        args += ["--select", select, "--indirect-selection", "buildable"]
+    run_dbt(config, *args)
