@@ -11,7 +11,9 @@
 
 with
 
-states as (
+-- read where used, never materialized: three CTEs read it, and DuckDB would otherwise
+-- write all 126 M states of a scale-1 year to disk first
+states as not materialized (
 
     select * from {{ ref('int_population_states') }}
 

@@ -21,7 +21,9 @@ records as (
 
 ),
 
-services as (
+-- read where used, never materialized (DuckDB would write a CTE read twice to disk
+-- first: ~130 M active records at the month ends of a scale-1 year)
+services as not materialized (
 
     select * from {{ ref('fct_ehr_services') }}
     where is_usable and service_date is not null
@@ -35,7 +37,7 @@ eye_checks as (
 
 ),
 
-active_records as (
+active_records as not materialized (
 
     select * from records
     where is_active and person_key is not null
