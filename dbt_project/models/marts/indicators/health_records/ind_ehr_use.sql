@@ -21,8 +21,7 @@ records as (
 
 ),
 
--- read where used, never materialized (DuckDB would write a CTE read twice to disk
--- first: ~130 M active records at the month ends of a scale-1 year)
+-- read where used, never materialized (DuckDB would otherwise write it to disk first)
 services as not materialized (
 
     select * from {{ ref('fct_ehr_services') }}
@@ -33,63 +32,69 @@ services as not materialized (
 eye_checks as (
 
     select * from {{ ref('fct_eye_checks') }}
-    where person_key is not null
+    where person_key is not null and check_date is not null
 
 ),
 
-active_records as not materialized (
+active_records as (
 
     select * from records
     where is_active and person_key is not null
 
 ),
 
-person_entries as (
+record_entries as (
 
-    select
-        person_key,
+    select distinct
+        record_no,
         service_date as entry_date
     from services
-    where person_key is not null
-    union all
-    select
+    where record_no is not null
+
+),
+
+person_entries as (
+
+    select distinct
         person_key,
-        check_date as entry_date
-    from eye_checks
+        entry_date
+    from (
+        select
+            person_key,
+            service_date as entry_date
+        from services
+        where person_key is not null
+        union all
+        select
+            person_key,
+            check_date as entry_date
+        from eye_checks
+    ) as entries
 
 ),
 
-used_by_record as (
+-- the latest entry on or before D for the record and for its person: ASOF joins find it
+-- without pairing every entry of the year with every D (that pairing spilled more than
+-- 35 GB at scale 1). Used at D = that entry is dated D-364 or later.
+latest_entries as (
 
-    select distinct
-        active_records.as_of_date,
-        active_records.record_no
-    from active_records
-    inner join services
+    select
+        records_with_record_entry.*,
+        person_entries.entry_date as last_person_entry_date
+    from (
+        select
+            active_records.*,
+            record_entries.entry_date as last_record_entry_date
+        from active_records
+        asof left join record_entries
+            on
+                active_records.record_no = record_entries.record_no
+                and active_records.as_of_date >= record_entries.entry_date
+    ) as records_with_record_entry
+    asof left join person_entries
         on
-            active_records.record_no = services.record_no
-            and services.service_date between active_records.as_of_date - 364 and active_records.as_of_date
-
-),
-
-used_by_person as (
-
-    select distinct
-        active_records.as_of_date,
-        active_records.record_no
-    from active_records
-    inner join person_entries
-        on
-            active_records.person_key = person_entries.person_key
-            and person_entries.entry_date between active_records.as_of_date - 364 and active_records.as_of_date
-
-),
-
-used as (
-
-    select * from used_by_record
-    union
-    select * from used_by_person
+            records_with_record_entry.person_key = person_entries.person_key
+            and records_with_record_entry.as_of_date >= person_entries.entry_date
 
 ),
 
@@ -97,19 +102,19 @@ facts as (
 
     select
         periods.period_label,
-        active_records.record_no as item_key,
-        active_records.managing_institution_code as institution_code,
-        active_records.managing_district_code as institution_district_code,
+        latest_entries.record_no as item_key,
+        latest_entries.managing_institution_code as institution_code,
+        latest_entries.managing_district_code as institution_district_code,
         cast(null as varchar) as team_code,
-        used.record_no is not null as is_in_numerator,
-        coalesce(active_records.managing_district_code, 'unknown') as district_code
+        coalesce(
+            latest_entries.last_record_entry_date >= latest_entries.as_of_date - 364
+            or latest_entries.last_person_entry_date >= latest_entries.as_of_date - 364,
+            false
+        ) as is_in_numerator,
+        coalesce(latest_entries.managing_district_code, 'unknown') as district_code
     from periods
-    inner join active_records
-        on periods.period_end = active_records.as_of_date
-    left join used
-        on
-            active_records.as_of_date = used.as_of_date
-            and active_records.record_no = used.record_no
+    inner join latest_entries
+        on periods.period_end = latest_entries.as_of_date
 
 ),
 
