@@ -53,7 +53,7 @@ facts as (
 ),
 
 units as (
-    {{- indicator_unit_counts(['city', 'district', 'institution', 'team']) }}
+    {{- indicator_unit_counts(['city', 'district', 'institution', 'team'], items_unique=true) }}
 ),
 
 {{ ehr_result_columns('EHR_PLACED') }}

@@ -56,7 +56,7 @@ facts as (
 ),
 
 units as (
-    {{- indicator_unit_counts(['city', 'district']) }}
+    {{- indicator_unit_counts(['city', 'district'], items_unique=true) }}
 ),
 
 {{ ehr_result_columns('EHR_UNIQUE') }}

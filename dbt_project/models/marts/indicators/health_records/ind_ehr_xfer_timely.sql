@@ -85,7 +85,7 @@ facts as (
 ),
 
 units as (
-    {{- indicator_unit_counts(['city', 'district', 'institution']) }}
+    {{- indicator_unit_counts(['city', 'district', 'institution'], items_unique=true) }}
 ),
 
 {{ ehr_result_columns('EHR_XFER_TIMELY') }}
