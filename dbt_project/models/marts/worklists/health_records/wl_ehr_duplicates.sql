@@ -19,6 +19,12 @@ records as (
 
 ),
 
+record_states as (
+
+    select * from {{ ref('fct_health_record_states') }}
+
+),
+
 list_dates as (
 
     select
@@ -28,17 +34,35 @@ list_dates as (
 
 ),
 
+-- people who ever hold two or more active records, found on the record spans (~10 M at
+-- scale 1) before the per-date rows (~130 M) are grouped and their records listed: grouping
+-- every person and date with ordered lists spilled tens of GB
+persons_with_several_records as (
+
+    select person_key
+    from record_states
+    where is_active and person_key is not null
+    group by person_key
+    having count(distinct record_no) >= 2
+
+),
+
 listed as (
 
     select
-        as_of_date as list_date,
-        person_key,
+        records.as_of_date as list_date,
+        records.person_key,
         count(*) as record_count,
-        string_agg(record_no, ';' order by record_no) as record_nos,
-        string_agg(distinct managing_institution_code, ';' order by managing_institution_code) as institution_codes
+        string_agg(records.record_no, ';' order by records.record_no) as record_nos,
+        string_agg(
+            distinct records.managing_institution_code, ';'
+            order by records.managing_institution_code
+        ) as institution_codes
     from records
-    where is_active and person_key is not null
-    group by as_of_date, person_key
+    inner join persons_with_several_records
+        on records.person_key = persons_with_several_records.person_key
+    where records.is_active
+    group by records.as_of_date, records.person_key
     having count(*) >= 2
 
 ),
