@@ -36,16 +36,9 @@ eye_checks as (
 
 ),
 
--- only the columns the count needs: the ASOF joins below sort these ~130 M rows at scale 1
 active_records as (
 
-    select
-        as_of_date,
-        record_no,
-        person_key,
-        managing_institution_code,
-        managing_district_code
-    from records
+    select * from records
     where is_active and person_key is not null
 
 ),
@@ -80,48 +73,91 @@ person_entries as (
 
 ),
 
--- the latest entry on or before D for the record and for its person: ASOF joins find it
--- without pairing every entry of the year with every D (that pairing spilled more than
--- 35 GB at scale 1). Used at D = that entry is dated D-364 or later.
-latest_entries as (
+-- An entry on day e makes its record (or person) used on every D from e to e + 364. Those
+-- days, merged per record and per person: a new interval starts where an entry comes more
+-- than 364 days after the one before. The active records then find their interval by a
+-- join whose build side is the intervals (a few million rows), never by pairing entries
+-- with dates or sorting the ~130 M records at the month ends of a scale-1 year.
+record_intervals as (
 
     select
-        records_with_record_entry.*,
-        person_entries.entry_date as last_person_entry_date
+        record_no,
+        min(entry_date) as used_from,
+        max(entry_date) + 364 as used_to
     from (
         select
-            active_records.*,
-            record_entries.entry_date as last_record_entry_date
-        from active_records
-        asof left join record_entries
-            on
-                active_records.record_no = record_entries.record_no
-                and active_records.as_of_date >= record_entries.entry_date
-    ) as records_with_record_entry
-    asof left join person_entries
-        on
-            records_with_record_entry.person_key = person_entries.person_key
-            and records_with_record_entry.as_of_date >= person_entries.entry_date
+            record_no,
+            entry_date,
+            count(*) filter (where starts_interval) over (
+                partition by record_no order by entry_date
+            ) as interval_no
+        from (
+            select
+                record_no,
+                entry_date,
+                coalesce(
+                    entry_date > lag(entry_date) over (partition by record_no order by entry_date) + 364,
+                    true
+                ) as starts_interval
+            from record_entries
+        ) as flagged
+    ) as numbered
+    group by record_no, interval_no
 
 ),
 
-facts as (
+person_intervals as (
+
+    select
+        person_key,
+        min(entry_date) as used_from,
+        max(entry_date) + 364 as used_to
+    from (
+        select
+            person_key,
+            entry_date,
+            count(*) filter (where starts_interval) over (
+                partition by person_key order by entry_date
+            ) as interval_no
+        from (
+            select
+                person_key,
+                entry_date,
+                coalesce(
+                    entry_date > lag(entry_date) over (partition by person_key order by entry_date) + 364,
+                    true
+                ) as starts_interval
+            from person_entries
+        ) as flagged
+    ) as numbered
+    group by person_key, interval_no
+
+),
+
+-- read by every level of the count: recomputed there (two joins on small build sides)
+-- rather than written to disk (~180 M rows with quarters and years at scale 1)
+facts as not materialized (
 
     select
         periods.period_label,
-        latest_entries.record_no as item_key,
-        latest_entries.managing_institution_code as institution_code,
-        latest_entries.managing_district_code as institution_district_code,
+        active_records.record_no as item_key,
+        active_records.managing_institution_code as institution_code,
+        active_records.managing_district_code as institution_district_code,
         cast(null as varchar) as team_code,
-        coalesce(
-            latest_entries.last_record_entry_date >= latest_entries.as_of_date - 364
-            or latest_entries.last_person_entry_date >= latest_entries.as_of_date - 364,
-            false
-        ) as is_in_numerator,
-        coalesce(latest_entries.managing_district_code, 'unknown') as district_code
+        record_intervals.record_no is not null
+        or person_intervals.person_key is not null as is_in_numerator,
+        coalesce(active_records.managing_district_code, 'unknown') as district_code
     from periods
-    inner join latest_entries
-        on periods.period_end = latest_entries.as_of_date
+    inner join active_records
+        on periods.period_end = active_records.as_of_date
+    left join record_intervals
+        on
+            active_records.record_no = record_intervals.record_no
+            and active_records.as_of_date between record_intervals.used_from and record_intervals.used_to
+    left join person_intervals
+        on
+            active_records.person_key = person_intervals.person_key
+            and active_records.as_of_date between person_intervals.used_from and person_intervals.used_to
 
 ),
 
