@@ -1,9 +1,9 @@
 {#- One row per evaluation date D and health record that exists at D: the
     record's state span holding D (edge rule 13: latest version by 更新时间
     date on or before D, even when unusable), with the managing institution's
-    所在区划代码 in the registry as of D (edge rule 14). The registry's district
-    is resolved per institution and date first (a few thousand rows), so the
-    ~130 M record rows of a scale-1 year are joined, never ranked. -#}
+    所在区划代码 in the registry as of D (edge rule 14, resolved once in
+    int_institution_districts_at_dates: the ~130 M record rows of a scale-1
+    year are joined, never ranked). -#}
 
 with
 
@@ -19,9 +19,9 @@ record_states as (
 
 ),
 
-institutions as (
+institution_districts as (
 
-    select * from {{ ref('int_institutions_as_of') }}
+    select * from {{ ref('int_institution_districts_at_dates') }}
 
 ),
 
@@ -45,36 +45,16 @@ records_at_dates as (
 
 ),
 
--- the registry's district of each institution at each D: the latest snapshot holding D,
--- then the smallest sender, should two senders' registries disagree
-institution_districts_at_dates as (
-
-    select
-        evaluation_dates.as_of_date,
-        institutions.institution_code,
-        institutions.district_code
-    from evaluation_dates
-    inner join institutions
-        on
-            evaluation_dates.as_of_date >= institutions.valid_from
-            and (institutions.valid_to is null or evaluation_dates.as_of_date < institutions.valid_to)
-    qualify row_number() over (
-        partition by evaluation_dates.as_of_date, institutions.institution_code
-        order by institutions.snapshot_date desc, institutions.sender_code asc
-    ) = 1
-
-),
-
 final as (
 
     select
         records_at_dates.*,
-        institution_districts_at_dates.district_code as managing_district_code
+        institution_districts.district_code as managing_district_code
     from records_at_dates
-    left join institution_districts_at_dates
+    left join institution_districts
         on
-            records_at_dates.as_of_date = institution_districts_at_dates.as_of_date
-            and records_at_dates.managing_institution_code = institution_districts_at_dates.institution_code
+            records_at_dates.as_of_date = institution_districts.as_of_date
+            and records_at_dates.managing_institution_code = institution_districts.institution_code
 
 )
 

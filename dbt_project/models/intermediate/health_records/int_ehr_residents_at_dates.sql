@@ -40,9 +40,9 @@ street_institutions as (
 
 ),
 
-institutions as (
+institution_districts as (
 
-    select * from {{ ref('int_institutions_as_of') }}
+    select * from {{ ref('int_institution_districts_at_dates') }}
 
 ),
 
@@ -146,17 +146,12 @@ final as (
         expected.expected_team_code,
         expected.expected_institution_code,
         expected.expected_basis,
-        institutions.district_code as expected_district_code
+        institution_districts.district_code as expected_district_code
     from expected
-    left join institutions
+    left join institution_districts
         on
-            expected.expected_institution_code = institutions.institution_code
-            and expected.as_of_date >= institutions.valid_from
-            and (institutions.valid_to is null or expected.as_of_date < institutions.valid_to)
-    qualify row_number() over (
-        partition by expected.as_of_date, expected.person_key
-        order by institutions.snapshot_date desc nulls last, institutions.sender_code asc
-    ) = 1
+            expected.as_of_date = institution_districts.as_of_date
+            and expected.expected_institution_code = institution_districts.institution_code
 
 )
 

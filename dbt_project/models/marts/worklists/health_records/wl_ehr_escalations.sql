@@ -24,9 +24,13 @@ transfer_requests as (
 
 ),
 
-institutions as (
+institution_districts as (
 
-    select * from {{ ref('int_institutions_as_of') }}
+    select
+        as_of_date as list_date,
+        institution_code,
+        district_code
+    from {{ ref('int_institution_districts_at_dates') }}
 
 ),
 
@@ -42,24 +46,6 @@ list_dates as (
         as_of_date as list_date,
         previous_as_of_date as previous_list_date
     from evaluation_dates
-
-),
-
-institution_districts as (
-
-    select
-        list_dates.list_date,
-        institutions.institution_code,
-        institutions.district_code
-    from list_dates
-    inner join institutions
-        on
-            list_dates.list_date >= institutions.valid_from
-            and (institutions.valid_to is null or list_dates.list_date < institutions.valid_to)
-    qualify row_number() over (
-        partition by list_dates.list_date, institutions.institution_code
-        order by institutions.snapshot_date desc, institutions.sender_code asc
-    ) = 1
 
 ),
 
