@@ -74,63 +74,18 @@ person_entries as (
 ),
 
 -- An entry on day e makes its record (or person) used on every D from e to e + 364. Those
--- days, merged per record and per person: a new interval starts where an entry comes more
--- than 364 days after the one before. The active records then find their interval by a
--- join whose build side is the intervals (a few million rows), never by pairing entries
--- with dates or sorting the ~130 M records at the month ends of a scale-1 year.
+-- days merged into intervals per record and per person, which the active records join
+-- (build side: a few million intervals), instead of pairing entries with dates or sorting
+-- the ~130 M records at the month ends of a scale-1 year.
 record_intervals as (
 
-    select
-        record_no,
-        min(entry_date) as used_from,
-        max(entry_date) + 364 as used_to
-    from (
-        select
-            record_no,
-            entry_date,
-            count(*) filter (where starts_interval) over (
-                partition by record_no order by entry_date
-            ) as interval_no
-        from (
-            select
-                record_no,
-                entry_date,
-                coalesce(
-                    entry_date > lag(entry_date) over (partition by record_no order by entry_date) + 364,
-                    true
-                ) as starts_interval
-            from record_entries
-        ) as flagged
-    ) as numbered
-    group by record_no, interval_no
+    {{ covered_intervals('record_entries', 'record_no', 'entry_date', 364) }}
 
 ),
 
 person_intervals as (
 
-    select
-        person_key,
-        min(entry_date) as used_from,
-        max(entry_date) + 364 as used_to
-    from (
-        select
-            person_key,
-            entry_date,
-            count(*) filter (where starts_interval) over (
-                partition by person_key order by entry_date
-            ) as interval_no
-        from (
-            select
-                person_key,
-                entry_date,
-                coalesce(
-                    entry_date > lag(entry_date) over (partition by person_key order by entry_date) + 364,
-                    true
-                ) as starts_interval
-            from person_entries
-        ) as flagged
-    ) as numbered
-    group by person_key, interval_no
+    {{ covered_intervals('person_entries', 'person_key', 'entry_date', 364) }}
 
 ),
 
@@ -153,11 +108,11 @@ facts as not materialized (
     left join record_intervals
         on
             active_records.record_no = record_intervals.record_no
-            and active_records.as_of_date between record_intervals.used_from and record_intervals.used_to
+            and active_records.as_of_date between record_intervals.covered_from and record_intervals.covered_to
     left join person_intervals
         on
             active_records.person_key = person_intervals.person_key
-            and active_records.as_of_date between person_intervals.used_from and person_intervals.used_to
+            and active_records.as_of_date between person_intervals.covered_from and person_intervals.covered_to
 
 ),
 
