@@ -48,10 +48,20 @@ state_groups as (
 
 ),
 
--- a state shown on consecutive dates is one spell
+-- a state shown on consecutive dates is one spell (columns as island_spells)
 one_spell_groups as (
 
-    select * from state_groups
+    select
+        person_key,
+        street_code,
+        is_resident,
+        death_date,
+        district_code,
+        birth_date,
+        sex_code,
+        valid_from,
+        last_state_seq
+    from state_groups
     where state_count = last_state_seq - first_state_seq + 1
 
 ),
@@ -59,7 +69,12 @@ one_spell_groups as (
 -- a state shown again after another state or an absence is several spells
 interrupted_groups as (
 
-    select * from state_groups
+    select
+        person_key,
+        street_code,
+        is_resident,
+        death_date
+    from state_groups
     where state_count < last_state_seq - first_state_seq + 1
 
 ),
@@ -101,29 +116,9 @@ island_spells as (
 
 spells as (
 
-    select
-        person_key,
-        street_code,
-        is_resident,
-        death_date,
-        district_code,
-        birth_date,
-        sex_code,
-        valid_from,
-        last_state_seq
-    from one_spell_groups
+    select * from one_spell_groups
     union all
-    select
-        person_key,
-        street_code,
-        is_resident,
-        death_date,
-        district_code,
-        birth_date,
-        sex_code,
-        valid_from,
-        last_state_seq
-    from island_spells
+    select * from island_spells
 
 ),
 
